@@ -1,0 +1,1 @@
+CREATE INDEX "knowledge_terms_lexeme_trgm_idx" ON "knowledge_terms" USING gin ("lexeme" gin_trgm_ops);

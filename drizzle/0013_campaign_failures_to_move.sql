@@ -1,0 +1,1 @@
+CREATE INDEX "campaign_recipients_to_move_idx" ON "campaign_recipients" USING btree ("finalized_at") WHERE status = 'failed' and moved_to_group_at is null;

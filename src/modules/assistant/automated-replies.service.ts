@@ -1,0 +1,162 @@
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { type AutomatedReply, automatedReplies } from '../../db/schema/index.ts';
+import { notFound, validationError } from '../../shared/errors.ts';
+import { isUuid, newId } from '../../shared/ids.ts';
+import { decodeCursor, paginate } from '../../shared/pagination.ts';
+import { getOrganization } from '../organizations/organizations.service.ts';
+import { documented } from './field-docs.ts';
+import { checkRegex, matchesKeyword } from './text-match.ts';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM (24 h)');
+
+/** The reply a rule sends. */
+export const automatedReplyContent = z.discriminatedUnion('type', [
+  z.strictObject(documented({ type: z.literal('text'), text: z.string().trim().min(1).max(4096) })),
+  z.strictObject(documented({
+    type: z.literal('media'),
+    mediaType: z.enum(['image', 'video', 'audio', 'document']),
+    link: z.url({ protocol: /^https$/ }).max(2000).describe('A public https URL.'),
+    caption: z.string().max(1024).optional(),
+  })),
+  z.strictObject(documented({ type: z.literal('template'), name: z.string().min(1).max(512), language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/), preview: z.string().max(4096).optional() })),
+]);
+
+/** A rule as created. */
+export const automatedReplyBody = z
+  .strictObject(documented({
+    name: z.string().trim().min(1).max(200),
+    keywords: z.array(z.string().trim().min(1).max(200)).min(1).max(50).describe('Matched ignoring case and accents.'),
+    match: z.enum(['exact', 'contains', 'starts_with', 'regex']).default('contains'),
+    priority: z.number().int().min(-1000).max(1000).default(0).describe('Higher runs first.'),
+    channelIds: z.array(z.uuid()).max(50).default([]).describe('Only on these channels (empty: all).'),
+    activeFrom: hhmm.nullable().default(null).describe('Start of the active hours in the organization\'s time zone.'),
+    activeTo: hhmm.nullable().default(null),
+    activeDays: z.array(z.number().int().min(0).max(6)).max(7).default([]).describe('0 = Sunday; empty: every day.'),
+    reply: automatedReplyContent,
+    enabled: z.boolean().default(true),
+  }))
+  .superRefine((b, ctx) => {
+    if ((b.activeFrom === null) !== (b.activeTo === null)) ctx.addIssue({ code: 'custom', path: ['activeTo'], message: 'Give both activeFrom and activeTo, or neither' });
+    if (b.match === 'regex') {
+      b.keywords.forEach((k, i) => {
+        const problem = checkRegex(k);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['keywords', i], message: problem });
+      });
+    }
+  });
+export type AutomatedReplyInput = z.output<typeof automatedReplyBody>;
+
+/** The API view of a rule. */
+export const automatedReplySchema = z.object(documented({
+  id: z.string(),
+  name: z.string(),
+  keywords: z.array(z.string()),
+  match: z.enum(['exact', 'contains', 'starts_with', 'regex']),
+  priority: z.number(),
+  channelIds: z.array(z.string()),
+  activeFrom: z.string().nullable(),
+  activeTo: z.string().nullable(),
+  activeDays: z.array(z.number()),
+  reply: automatedReplyContent,
+  enabled: z.boolean(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+}));
+export type AutomatedReplyView = z.infer<typeof automatedReplySchema>;
+
+const present = (r: AutomatedReply): AutomatedReplyView => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
+
+/** Lists rules, highest priority first. */
+export async function listAutomatedReplies(db: Db, organizationId: string, query: { cursor?: string; limit: number }) {
+  const after = decodeCursor(query.cursor, 1);
+  const rows = await db
+    .select()
+    .from(automatedReplies)
+    .where(and(eq(automatedReplies.organizationId, organizationId), after ? lt(automatedReplies.id, String(after[0])) : undefined))
+    .orderBy(desc(automatedReplies.id))
+    .limit(query.limit + 1);
+  const page = paginate(rows, query.limit, (r) => [r.id]);
+  return { items: page.items.map(present), nextCursor: page.nextCursor };
+}
+
+async function findRule(db: Db, organizationId: string, id: string): Promise<AutomatedReply> {
+  if (!isUuid(id)) throw notFound('Automated reply');
+  const [row] = await db.select().from(automatedReplies).where(and(eq(automatedReplies.id, id), eq(automatedReplies.organizationId, organizationId)));
+  if (!row) throw notFound('Automated reply');
+  return row;
+}
+
+/** One rule. */
+export const getAutomatedReply = async (db: Db, organizationId: string, id: string) => present(await findRule(db, organizationId, id));
+
+/** Creates a rule. */
+export async function createAutomatedReply(db: Db, organizationId: string, input: AutomatedReplyInput): Promise<AutomatedReplyView> {
+  const [row] = await db.insert(automatedReplies).values({ id: newId(), organizationId, ...input }).returning();
+  return present(row!);
+}
+
+/** Replaces a rule's definition. */
+export async function updateAutomatedReply(db: Db, organizationId: string, id: string, input: AutomatedReplyInput): Promise<AutomatedReplyView> {
+  await findRule(db, organizationId, id);
+  const [row] = await db
+    .update(automatedReplies)
+    .set({ ...input, updatedAt: new Date() })
+    .where(and(eq(automatedReplies.id, id), eq(automatedReplies.organizationId, organizationId)))
+    .returning();
+  return present(row!);
+}
+
+/** Deletes a rule. */
+export async function deleteAutomatedReply(db: Db, organizationId: string, id: string): Promise<void> {
+  await findRule(db, organizationId, id);
+  await db.delete(automatedReplies).where(and(eq(automatedReplies.id, id), eq(automatedReplies.organizationId, organizationId)));
+}
+
+/** Minutes since midnight and weekday at `at` in a time zone. */
+function localTime(at: Date, timeZone: string): { minutes: number; day: number } {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hour12: false, hour: '2-digit', minute: '2-digit', weekday: 'short' }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '0';
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
+  return { minutes: (Number(get('hour')) % 24) * 60 + Number(get('minute')), day };
+}
+
+const toMinutes = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
+
+/** Whether a rule is active at a local time (ranges may wrap past midnight, e.g. 22:00–06:00). */
+export function isActiveAt(rule: Pick<AutomatedReply, 'activeFrom' | 'activeTo' | 'activeDays'>, local: { minutes: number; day: number }): boolean {
+  if (rule.activeDays.length && !rule.activeDays.includes(local.day)) return false;
+  if (!rule.activeFrom || !rule.activeTo) return true;
+  const from = toMinutes(rule.activeFrom);
+  const to = toMinutes(rule.activeTo);
+  return from <= to ? local.minutes >= from && local.minutes < to : local.minutes >= from || local.minutes < to;
+}
+
+/**
+ * The rule that answers a message, if any: enabled, for this channel, active now in the organization's
+ * time zone, with a matching keyword — the highest priority wins. Evaluated before the assistant.
+ */
+export async function matchAutomatedReply(db: Db, organizationId: string, message: { text: string; channelId: string | null; at?: Date }): Promise<AutomatedReply | null> {
+  const rules = await db
+    .select()
+    .from(automatedReplies)
+    .where(and(eq(automatedReplies.organizationId, organizationId), eq(automatedReplies.enabled, true)))
+    .orderBy(desc(automatedReplies.priority), asc(automatedReplies.id));
+  if (!rules.length) return null;
+  const org = await getOrganization(db, organizationId);
+  const local = localTime(message.at ?? new Date(), org.timezone);
+  for (const rule of rules) {
+    if (message.channelId && rule.channelIds.length && !rule.channelIds.includes(message.channelId)) continue;
+    if (!message.channelId && rule.channelIds.length) continue;
+    if (!isActiveAt(rule, local)) continue;
+    if (matchesKeyword(message.text, rule.keywords, rule.match)) return rule;
+  }
+  return null;
+}
+
+/** Rejects channel ids that are not the organization's (a rule for a foreign channel would never fire, and leak ids). */
+export function assertValidInput(input: AutomatedReplyInput, channelIds: Set<string>): void {
+  const foreign = input.channelIds.findIndex((id) => !channelIds.has(id));
+  if (foreign >= 0) throw validationError('Unknown channel', [{ path: `channelIds.${foreign}`, message: 'Not a channel of this organization' }], 'unknown_channel');
+}

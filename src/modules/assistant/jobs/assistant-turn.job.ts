@@ -1,0 +1,86 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Deps } from '../../../container.ts';
+import { assistantSessions, channels, contacts, conversations, messages } from '../../../db/schema/index.ts';
+import { defineJob, type JobHandler } from '../../../jobs/queue.ts';
+import type { Db } from '../../../db/client.ts';
+import { newId } from '../../../shared/ids.ts';
+import { matchAutomatedReply } from '../automated-replies.service.ts';
+import { conversationActions, sendReplies, sendRuleReply } from '../conversation-actions.ts';
+import { runTurn } from '../run-turn.ts';
+import { loadAssistantSettings } from '../settings.service.ts';
+import { matchesKeyword } from '../text-match.ts';
+
+/** One inbound message for the automations and the assistant; keyed by the message id, so it runs once per message. */
+export const assistantTurnJob = defineJob({
+  name: 'assistant.turn',
+  payload: z.object({ messageId: z.uuid() }),
+  maxAttempts: 3,
+  backoff: { baseMs: 2_000, maxMs: 60_000 },
+});
+
+/** Message types the assistant reads: text and taps on buttons. */
+const READABLE = new Set(['text', 'interactive', 'button']);
+
+/**
+ * Enqueues the assistant's turn for a stored inbound message. Called by the channels after the message
+ * is recorded; a duplicate delivery enqueues nothing new (same idempotency key).
+ */
+export async function onInboundMessage(deps: Pick<Deps, 'queue'>, inbound: { messageId: string | null; duplicate?: boolean }, tx?: Db): Promise<void> {
+  if (!inbound.messageId) return;
+  await deps.queue.enqueue(assistantTurnJob, { messageId: inbound.messageId }, { idempotencyKey: inbound.messageId, ...(tx ? { tx } : {}) });
+}
+
+/**
+ * The handler: keyword automations first (they answer even with the assistant off), then — when the
+ * assistant is on, the conversation's AI switch is on and auto-assist or a start keyword applies — one
+ * turn of the agent loop, whose replies go out through the inbox's send path.
+ */
+export function assistantTurnHandler(deps: Pick<Deps, 'database' | 'queue' | 'secrets' | 'config' | 'logger'>): JobHandler<{ messageId: string }> {
+  return async ({ messageId }) => {
+    const db = deps.database.db;
+    const [row] = await db
+      .select({ message: messages, conversation: conversations, channelType: channels.type, contact: contacts })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .innerJoin(channels, eq(channels.id, messages.channelId))
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .where(and(eq(messages.id, messageId), eq(messages.direction, 'in')));
+    if (!row || !READABLE.has(row.message.type)) return;
+    const { message, conversation, contact } = row;
+    const organizationId = conversation.organizationId;
+    const payload = z.object({ interactive: z.object({ id: z.string() }).optional(), button: z.object({ payload: z.string() }).optional() }).safeParse(message.payload);
+    const buttonId = payload.success ? (payload.data.interactive?.id ?? payload.data.button?.payload ?? null) : null;
+    const text = (message.body ?? '').trim();
+    if (!text && !buttonId) return;
+
+    const rule = buttonId ? null : await matchAutomatedReply(db, organizationId, { text, channelId: message.channelId, at: message.createdAt });
+    if (rule) {
+      await sendRuleReply(deps, organizationId, conversation.id, rule, messageId);
+      return;
+    }
+    const settings = await loadAssistantSettings(db, organizationId);
+    if (!settings.enabled || !conversation.aiEnabled) return;
+    const [session] = await db.select({ id: assistantSessions.id, active: assistantSessions.active }).from(assistantSessions).where(eq(assistantSessions.conversationId, conversation.id));
+    let active = settings.autoAssist || !!session?.active;
+    if (!active && settings.startKeywords.length && matchesKeyword(text, settings.startKeywords, settings.keywordMatch)) {
+      active = true;
+      await db
+        .insert(assistantSessions)
+        .values({ id: newId(), organizationId, conversationId: conversation.id, kind: 'conversation', active: true })
+        .onConflictDoUpdate({ target: assistantSessions.conversationId, set: { active: true, updatedAt: new Date() } });
+    }
+    if (!active) return;
+
+    const result = await runTurn(deps, {
+      organizationId,
+      session: { kind: 'conversation', conversationId: conversation.id },
+      text: text || buttonId || '',
+      buttonId,
+      contact: { id: contact.id, firstName: contact.firstName, lastName: contact.lastName, phone: contact.phone, email: contact.email },
+      channelType: row.channelType,
+      actions: conversationActions(deps),
+    });
+    await sendReplies(deps, organizationId, conversation.id, result.replies, messageId);
+  };
+}

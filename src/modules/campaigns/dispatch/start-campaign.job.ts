@@ -1,0 +1,47 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Deps } from '../../../container.ts';
+import { campaigns, channels } from '../../../db/schema/index.ts';
+import { defineJob, type JobHandler } from '../../../jobs/queue.ts';
+import { finishIfDone, publishProgress } from '../campaign-progress.ts';
+import { computeStats } from '../campaign-stats.ts';
+import { batchSizeFor, materializeRecipients } from './fan-out.ts';
+
+/**
+ * Starts a campaign: a scheduled one whose time has come becomes `sending`; then its recipients are
+ * written once and one send job per batch enqueued — all in one transaction, so a crash before the
+ * commit leaves nothing half done and a run after it changes nothing.
+ */
+export const startCampaignJob = defineJob({
+  name: 'campaigns.start',
+  payload: z.object({ campaignId: z.uuid() }),
+  maxAttempts: 10,
+  backoff: { baseMs: 5_000, maxMs: 5 * 60_000 },
+  leaseMs: 120_000,
+});
+
+/** The handler. */
+export function startCampaignHandler(deps: Pick<Deps, 'database' | 'queue' | 'logger'>): JobHandler<{ campaignId: string }> {
+  return async ({ campaignId }) => {
+    const db = deps.database.db;
+    const started = await db.transaction(async (tx) => {
+      const [campaign] = await tx.select().from(campaigns).where(eq(campaigns.id, campaignId)).for('update');
+      if (!campaign || campaign.materializedAt) return null;
+      const due = campaign.status === 'scheduled' && campaign.scheduledAt && campaign.scheduledAt.getTime() <= Date.now() + 1000;
+      if (!due && campaign.status !== 'sending') return null;
+      const [channel] = await tx.select({ throughputMps: channels.throughputMps }).from(channels).where(eq(channels.id, campaign.channelId));
+      const now = new Date();
+      const recipients = await materializeRecipients(tx, deps, campaign, batchSizeFor(channel?.throughputMps ?? 80));
+      await tx
+        .update(campaigns)
+        .set({ status: 'sending', startedAt: campaign.startedAt ?? now, materializedAt: now, updatedAt: now })
+        .where(eq(campaigns.id, campaign.id));
+      return { campaign, recipients };
+    });
+    if (!started) return;
+    deps.logger.info({ campaignId, recipients: started.recipients }, 'campaign started');
+    const finished = await finishIfDone(db, campaignId);
+    const status = finished ? 'finished' : 'sending';
+    await publishProgress(db, { id: campaignId, organizationId: started.campaign.organizationId, status }, await computeStats(db, campaignId));
+  };
+}

@@ -1,0 +1,77 @@
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { parseWebhook } from '../../../adapters/whatsapp-cloud/index.ts';
+import type { Deps } from '../../../container.ts';
+import { channels, webhookEvents } from '../../../db/schema/index.ts';
+import { defineJob, type JobHandler } from '../../../jobs/queue.ts';
+import { applyProviderStatus } from '../../inbox/apply-status.ts';
+import { recordInboundMessage } from '../../inbox/record-inbound.ts';
+import { applyTemplateStatusUpdates } from '../../templates/index.ts';
+import { onInboundMessage } from '../../assistant/index.ts';
+import { toInboundRecord, toStatusReport } from '../whatsapp-inbound.ts';
+
+/**
+ * Processes one stored webhook delivery: every entry, change, message and status in it. Idempotent:
+ * messages are deduplicated on their wamid and statuses only move forward, so running it again after
+ * a crash (or for a delivery Meta repeated with different bytes) changes nothing.
+ */
+export const processWebhookJob = defineJob({
+  name: 'channels.process-webhook',
+  payload: z.object({ eventId: z.uuid() }),
+  maxAttempts: 10,
+  backoff: { baseMs: 2_000, maxMs: 10 * 60_000 },
+});
+
+/** The handler. */
+export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'logger'>): JobHandler<{ eventId: string }> {
+  return async ({ eventId }) => {
+    const db = deps.database.db;
+    const [row] = await db
+      .select({ event: webhookEvents, channel: channels })
+      .from(webhookEvents)
+      .innerJoin(channels, eq(channels.id, webhookEvents.channelId))
+      .where(eq(webhookEvents.id, eventId));
+    if (!row || row.event.processedAt) return;
+    const { event, channel } = row;
+    const notes: string[] = [];
+    let payload: unknown;
+    try {
+      payload = JSON.parse(event.body);
+    } catch {
+      notes.push('body is not JSON');
+    }
+    const parsed = parseWebhook(payload);
+    notes.push(...parsed.malformed);
+    const ours = (phoneNumberId: string) => phoneNumberId === channel.phoneNumberId;
+
+    for (const message of parsed.messages) {
+      if (!ours(message.phoneNumberId)) {
+        notes.push(`message ${message.wamid} is for phone number ${message.phoneNumberId}, not this channel's`);
+        continue;
+      }
+      // Also on a duplicate: if a crash came between recording and enqueueing, this enqueues it (same key).
+      await onInboundMessage(deps, await recordInboundMessage(deps, toInboundRecord(channel, message)));
+    }
+    for (const status of parsed.statuses) {
+      if (!ours(status.phoneNumberId)) {
+        notes.push(`status of ${status.wamid} is for phone number ${status.phoneNumberId}, not this channel's`);
+        continue;
+      }
+      await applyProviderStatus(deps, channel, status.wamid, toStatusReport(status));
+    }
+    for (const error of parsed.errors) notes.push(`WhatsApp reported error ${error.code}: ${error.title}${error.details ? ` (${error.details})` : ''}`);
+    if (parsed.templateUpdates.length) {
+      const applied = await applyTemplateStatusUpdates(db, channel, parsed.templateUpdates);
+      if (applied < parsed.templateUpdates.length) notes.push(`${parsed.templateUpdates.length - applied} template update(s) for templates not synced yet`);
+    }
+    for (const unknown of parsed.unknownFields) notes.push(`field "${unknown.field}" is not handled`);
+    if (notes.length) deps.logger.info({ eventId, channelId: channel.id, notes }, 'webhook processed with notes');
+
+    await db.update(webhookEvents).set({ processedAt: new Date(), notes: notes.length ? notes.slice(0, 50) : null }).where(eq(webhookEvents.id, eventId));
+    // Recorded at most once a minute: a busy number sends thousands of webhooks per minute.
+    await db
+      .update(channels)
+      .set({ lastWebhookAt: sql`now()` })
+      .where(sql`${channels.id} = ${channel.id} and (${channels.lastWebhookAt} is null or ${channels.lastWebhookAt} < now() - interval '1 minute')`);
+  };
+}

@@ -1,0 +1,215 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Deps } from '../../../container.ts';
+import type { Db } from '../../../db/client.ts';
+import { contactGroups, contactImports } from '../../../db/schema/index.ts';
+import { FileNotFoundError } from '../../../adapters/storage/local-storage.ts';
+import { RetryableError } from '../../../shared/errors.ts';
+import { resolveLocale } from '../../../shared/i18n.ts';
+import { rowsOf } from '../../../jobs/pg-queue.ts';
+import { asFieldDefs, loadFieldDefs, orgRegion } from '../contacts.repository.ts';
+import { getOrganization } from '../../organizations/organizations.service.ts';
+import type { ImportTarget } from './header-matching.ts';
+import { type BatchContext, type BatchCounts, importBatch } from './import-batch.ts';
+import { parseRow } from './row-parser.ts';
+import { type FileRow, MAX_IMPORT_ROWS, readRows } from './read-rows.ts';
+import type { TextEncodingName } from './text-decoding.ts';
+
+/** Rows committed per transaction (the checkpoint granularity). */
+export const IMPORT_BATCH_SIZE = 2000;
+
+/** Progress as the import advances (for the CLI's bar). */
+export interface ImportProgress {
+  rowsProcessed: number;
+  totalRows: number | null;
+  counts: BatchCounts;
+}
+
+/** Options to observe or interrupt a run (tests use `stopAfterBatches` to simulate a crash). */
+export interface RunImportOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+  /** Stop (throwing) after this many batches were committed in this run, as a crash would. */
+  stopAfterBatches?: number;
+  /** Throw inside the transaction of batch number N of this run, before its commit. */
+  failInsideBatch?: number;
+}
+
+/** Thrown by `stopAfterBatches`/`failInsideBatch` to simulate a crash. */
+export class SimulatedCrash extends Error {
+  override name = 'SimulatedCrash';
+}
+
+type ImportRow = typeof contactImports.$inferSelect;
+type ParsedRow = ReturnType<typeof parseRow>;
+
+/**
+ * Runs (or resumes) an import: reads the stored file from the start, skips the data rows before the
+ * checkpoint, and commits each batch of rows together with the new checkpoint and counters in one
+ * transaction — so after a crash at any point the next run continues exactly after the last committed
+ * batch, with nothing imported twice and nothing lost. Cancellation is honoured between batches.
+ * Returns the import's final status, or `superseded` when another worker is already ahead.
+ */
+export async function runImport(deps: Deps, importId: string, options: RunImportOptions = {}): Promise<string> {
+  const db = deps.database.db;
+  const [start] = await db
+    .update(contactImports)
+    .set({ status: 'running', startedAt: sql`coalesce(${contactImports.startedAt}, now())`, updatedAt: new Date() })
+    .where(and(eq(contactImports.id, importId), sql`${contactImports.status} in ('queued', 'running')`))
+    .returning();
+  if (!start) return 'noop';
+  if (start.cancelRequestedAt) return finish(deps, start, 'cancelled');
+  if (!start.fileKey) return finish(deps, start, 'failed', 'file_missing');
+
+  const ctx = await batchContext(db, start);
+  let file: Awaited<ReturnType<typeof deps.storage.get>>;
+  try {
+    file = await deps.storage.get(start.fileKey);
+  } catch (err) {
+    if (err instanceof FileNotFoundError) return finish(deps, start, 'failed', 'file_missing');
+    throw err;
+  }
+  const counter = { bytesRead: 0 };
+  const rows = readRows(file.stream, { format: start.format, encoding: start.encoding as TextEncodingName, delimiter: start.delimiter }, counter);
+  let offset = start.rowsProcessed;
+  let seen = 0;
+  let header = true;
+  let batchesThisRun = 0;
+  let batch: FileRow[] = [];
+  type Outcome = 'ok' | 'cancelled' | 'superseded';
+
+  const commit = async (parsed: ParsedRow[]): Promise<Outcome> => {
+    if (options.signal?.aborted) throw new RetryableError('the worker is stopping; the import resumes from its checkpoint', 0);
+    const estimate = start.format === 'csv' || counter.bytesRead === 0 ? start.totalRows : Math.round(((offset + parsed.length) * file.size) / counter.bytesRead);
+    const outcome = await db.transaction(async (tx) => {
+      const [lock] = await rowsOf<{ rows_processed: number; cancel: boolean; status: string }>(
+        tx,
+        sql`select rows_processed, cancel_requested_at is not null as cancel, status from contact_imports where id = ${importId}::uuid for update`,
+      );
+      if (lock?.status !== 'running' || lock.rows_processed !== offset) return 'superseded' as const;
+      if (lock.cancel) return 'cancelled' as const;
+      const counts = await importBatch(tx, ctx, parsed);
+      if (options.failInsideBatch === batchesThisRun + 1) throw new SimulatedCrash('crash inside a batch');
+      await tx
+        .update(contactImports)
+        .set({
+          rowsProcessed: sql`${contactImports.rowsProcessed} + ${parsed.length}`,
+          createdCount: sql`${contactImports.createdCount} + ${counts.created}`,
+          updatedCount: sql`${contactImports.updatedCount} + ${counts.updated}`,
+          skippedCount: sql`${contactImports.skippedCount} + ${counts.skipped}`,
+          failedCount: sql`${contactImports.failedCount} + ${counts.failed}`,
+          totalRows: estimate,
+          updatedAt: new Date(),
+        })
+        .where(eq(contactImports.id, importId));
+      return counts;
+    });
+    if (typeof outcome === 'string') return outcome;
+    offset += parsed.length;
+    batchesThisRun++;
+    options.onProgress?.({ rowsProcessed: offset, totalRows: estimate, counts: outcome });
+    if (options.stopAfterBatches === batchesThisRun) throw new SimulatedCrash(`stopped after ${batchesThisRun} batch(es)`);
+    return 'ok';
+  };
+
+  // Pipelining: while the database writes batch N, this process reads and validates batch N+1 (phone
+  // normalization is the CPU hot spot). Commits stay strictly in order, one at a time.
+  const pipe: { inflight: Promise<Outcome> | null } = { inflight: null };
+  const settle = async (): Promise<Outcome> => {
+    const pending = pipe.inflight;
+    pipe.inflight = null;
+    return pending ? pending : 'ok';
+  };
+  const launch = (rowsToWrite: FileRow[]) => {
+    const parsed = rowsToWrite.map((r) => parseRow(r, ctx));
+    const previous = pipe.inflight;
+    pipe.inflight = (async () => {
+      const before = previous ? await previous : 'ok';
+      return before === 'ok' ? commit(parsed) : before;
+    })();
+    // Awaited later; a failure meanwhile must not count as unhandled.
+    pipe.inflight.catch(() => {});
+  };
+  const stopped = (r: Outcome) => (r === 'cancelled' ? finish(deps, start, 'cancelled') : 'superseded');
+
+  const iterator = rows[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<FileRow>;
+      try {
+        next = await iterator.next();
+      } catch (err) {
+        // The file itself is damaged (a truncated zip, broken XML): what was committed stays, the rest cannot be read.
+        deps.logger.warn({ err, importId }, 'import file could not be read');
+        const r = await settle();
+        return r === 'ok' ? finish(deps, start, 'failed', 'file_unreadable') : stopped(r);
+      }
+      if (next.done) break;
+      const row = next.value;
+      if (header) {
+        header = false;
+        continue;
+      }
+      seen++;
+      if (seen <= offset) continue;
+      batch.push(seen > MAX_IMPORT_ROWS ? { ...row, problem: 'row_limit_exceeded' } : row);
+      if (batch.length >= IMPORT_BATCH_SIZE) {
+        // At most one batch waits behind the one being written: memory stays at two batches.
+        if (pipe.inflight) {
+          const r = await settle();
+          if (r !== 'ok') return stopped(r);
+        }
+        launch(batch);
+        batch = [];
+      }
+    }
+    if (batch.length) launch(batch);
+    const r = await settle();
+    if (r !== 'ok') return stopped(r);
+  } finally {
+    file.stream.destroy();
+    await pipe.inflight?.catch(() => {});
+  }
+  return finish(deps, start, 'completed');
+}
+
+async function batchContext(db: Db, imp: ImportRow): Promise<BatchContext> {
+  const org = await getOrganization(db, imp.organizationId);
+  const defs = asFieldDefs(await loadFieldDefs(db, imp.organizationId));
+  let groupId = imp.options.groupId;
+  if (groupId) {
+    const [g] = await db
+      .select({ id: contactGroups.id })
+      .from(contactGroups)
+      .where(and(eq(contactGroups.id, groupId), eq(contactGroups.organizationId, imp.organizationId)));
+    groupId = g?.id ?? null;
+  }
+  return {
+    organizationId: imp.organizationId,
+    importId: imp.id,
+    options: imp.options,
+    groupId,
+    groupCache: new Map(),
+    mapping: imp.mapping as ImportTarget[],
+    fields: new Map(defs.map((d) => [d.key, d])),
+    // Read fresh (not the cached organization): a country set a moment ago must apply to this import.
+    region: await orgRegion(db, imp.organizationId),
+    consentText: `${imp.fileName} (${resolveLocale(org.locale)})`,
+  };
+}
+
+/** Marks the import finished (unless it already is) and deletes the uploaded file: it holds personal data. */
+async function finish(deps: Deps, imp: ImportRow, status: 'completed' | 'failed' | 'cancelled', errorCode?: string): Promise<string> {
+  await deps.database.db
+    .update(contactImports)
+    .set({
+      status,
+      errorCode: errorCode ?? null,
+      totalRows: status === 'completed' ? sql`${contactImports.rowsProcessed}` : sql`${contactImports.totalRows}`,
+      fileKey: null,
+      finishedAt: new Date(),
+      updatedAt: new Date(),
+    })
+    .where(and(eq(contactImports.id, imp.id), sql`${contactImports.status} in ('queued', 'running', 'uploaded')`));
+  if (imp.fileKey) await deps.storage.delete(imp.fileKey);
+  return status;
+}
