@@ -149,7 +149,8 @@ function postgresCpuMs(): number {
  * Cold start of `charla start` on PGlite with migrations already applied (a first start creates the
  * database and migrates it; it is not timed): spawn → `/readyz` answers 200. Median of `runs`; the last
  * run then sits idle 5 s and its resident memory is read. `npm start` (npm + the dashboard-build check
- * + tsx) is timed once more for information.
+ * + the server-build check) is timed once more for information. Both run dist/server/main.js (built, when
+ * stale, by the untimed first start; see scripts/build-server.mjs).
  */
 async function measureColdStart(runs: number) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-bench-cold-'));
@@ -232,7 +233,7 @@ async function timeStart(
 }
 
 /**
- * CPU time (user + system) used so far by a process and its descendants (esbuild's service for tsx,
+ * CPU time (user + system) used so far by a process and its descendants (esbuild's service when the server is rebuilt or run through tsx,
  * npm's children): unlike wall time, it hardly depends on what else the shared machine is doing.
  */
 function treeCpuMs(rootPid: number): number {
@@ -254,7 +255,7 @@ function treeCpuMs(rootPid: number): number {
   return Math.round(ticks * 10); // USER_HZ is 100 on Linux
 }
 
-/** SIGTERM to the child's whole process group (npm and tsx start children of their own), then wait. */
+/** SIGTERM to the child's whole process group (npm and esbuild start children of their own), then wait. */
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -11,7 +11,7 @@ import { createApiKey } from './modules/identity/api-keys.service.ts';
 import { createOrganizationWithOwner } from './modules/identity/auth.service.ts';
 import { LANGUAGES, type Language } from './modules/organizations/settings.ts';
 import { randomToken } from './shared/ids.ts';
-import { createLogger } from './shared/logger.ts';
+import { createLogger, logDestination } from './shared/logger.ts';
 
 const USAGE = `Usage: charla <command> [options]
 
@@ -79,7 +79,9 @@ async function start(args: string[]): Promise<number> {
     return 2;
   }
   const started = Date.now();
-  const container = await createContainer(config);
+  // The server's logs are buffered (written 4 KB or 100 ms at a time): one write per request line
+  // would cost every request a system call (see src/shared/logger.ts).
+  const container = await createContainer(config, { logger: createLogger(config.logLevel, {}, logDestination({ buffered: true })) });
   const log = container.logger.child({ role });
   const runner = new JobRunner(container.database, container.logger, {
     concurrency: config.jobConcurrency,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from './support/context.ts';
 import { ensureDead, type Spawned, spawnTs } from './support/processes.ts';
+import { freePort } from './support/ports.ts';
 
 /**
  * The `charla` command line, run as child processes against a temporary CHARLA_DATA_DIR (PGlite on
@@ -50,16 +51,6 @@ async function run(args: string[], env: Record<string, string | undefined> = {})
   const p = charla(args, env);
   const code = await p.exited;
   return { code, stdout: p.stdout.join('\n'), stderr: p.stderr.join('') };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function startServer(port: number) {

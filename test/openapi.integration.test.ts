@@ -18,6 +18,7 @@ type Schema = {
 };
 interface Operation {
   summary?: string;
+  tags?: string[];
   parameters?: { name: string; in: string; description?: string; schema?: Schema }[];
   requestBody?: { content?: Record<string, { schema?: Schema }> };
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }>;
@@ -83,36 +84,32 @@ describe('OpenAPI document', () => {
     expect(missing, `operations without a summary:\n${missing.join('\n')}`).toEqual([]);
   });
 
-  it('every parameter, request field and response field of the foundation API has a description', () => {
-    const violations: string[] = [];
-    const elsewhere: string[] = [];
-    for (const [name, op] of operations()) {
-      const path = name.split(' ')[1] ?? '';
-      if (!FOUNDATION_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
-        collectViolations(name, op, elsewhere);
-        continue;
-      }
-      collectViolations(name, op, violations);
+  it('documents the whole public API: every path is under /api/v1', () => {
+    const paths = Object.keys(doc.paths);
+    // The web chat widget, the WhatsApp webhook, health and metrics are not part of the REST API and stay hidden.
+    expect(paths.filter((p) => !p.startsWith('/api/v1/'))).toEqual([]);
+    // Every module's routes are in the reference, not only the foundation's.
+    for (const prefix of ['/api/v1/contacts', '/api/v1/channels', '/api/v1/conversations', '/api/v1/templates', '/api/v1/campaigns', '/api/v1/knowledge', '/api/v1/integrations', '/api/v1/tools', '/api/v1/assistant']) {
+      expect(paths.some((p) => p === prefix || p.startsWith(`${prefix}/`)), prefix).toBe(true);
     }
-    // The modules added since are held to the same rule as they are finished; until then the count is reported.
-    if (elsewhere.length) console.info(`OpenAPI: ${elsewhere.length} fields outside the foundation API still lack a description`);
+  });
+
+  it('every operation has a tag the reference declares, with a description', () => {
+    const declared = new Map(((doc as unknown as { tags?: { name: string; description?: string }[] }).tags ?? []).map((t) => [t.name, t.description ?? '']));
+    const undeclared = operations()
+      .filter(([, op]) => !(op.tags?.length && op.tags.every((t) => declared.has(t))))
+      .map(([name, op]) => `${name} [${(op.tags ?? []).join(', ')}]`);
+    expect(undeclared, `operations without a declared tag:\n${undeclared.join('\n')}`).toEqual([]);
+    const used = new Set(operations().flatMap(([, op]) => op.tags ?? []));
+    expect([...declared].filter(([name, description]) => !used.has(name) || !description.trim())).toEqual([]);
+  });
+
+  it('every parameter, request field and response field has a description', () => {
+    const violations: string[] = [];
+    for (const [name, op] of operations()) collectViolations(name, op, violations);
     expect(violations, `fields without a description (add .describe() to the zod schema):\n${violations.join('\n')}`).toEqual([]);
   });
 });
-
-/** The routes of the foundation (issue 2): identity, organization, team, API keys, audit log, outbox. */
-const FOUNDATION_PATHS = [
-  '/api/v1/setup',
-  '/api/v1/auth',
-  '/api/v1/me',
-  '/api/v1/organization',
-  '/api/v1/organizations',
-  '/api/v1/members',
-  '/api/v1/invitations',
-  '/api/v1/api-keys',
-  '/api/v1/audit-log',
-  '/api/v1/outbox',
-];
 
 /** Adds to `violations` every parameter and request/response field of an operation without a description. */
 function collectViolations(name: string, op: Operation, violations: string[]) {

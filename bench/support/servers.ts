@@ -3,17 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type Fastify from 'fastify';
 import pg from 'pg';
-import { pino } from 'pino';
 import { loadConfig } from '../../src/config/config.ts';
 import { type Container, createContainer } from '../../src/container.ts';
 import type { App } from '../../src/http/app-types.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createApiKey } from '../../src/modules/identity/api-keys.service.ts';
 import { createOrganizationWithOwner } from '../../src/modules/identity/auth.service.ts';
+import { createLogger, logDestination } from '../../src/shared/logger.ts';
 
 /**
  * Charla's real app and container in this process, with an organization and an API key. Request logs
- * are written (to /dev/null) at the default level, as in production; the per-key API rate limit is
+ * are written (to /dev/null) at the default level by the server's logger (buffered, as `charla start`); the per-key API rate limit is
  * raised so the limiter is exercised but never answers 429.
  */
 export async function startCharla(database: { kind: 'pglite' } | { kind: 'postgres'; url: string }) {
@@ -24,7 +24,7 @@ export async function startCharla(database: { kind: 'pglite' } | { kind: 'postgr
     CHARLA_API_RATE_LIMIT: '1000000',
     ...(database.kind === 'postgres' ? { DATABASE_URL: database.url } : {}),
   });
-  const logger = pino({ level: 'info', base: { service: 'charla' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: '/dev/null', sync: false }));
+  const logger = createLogger('info', {}, logDestination({ buffered: true, dest: '/dev/null' }));
   const container: Container = await createContainer(config, { logger });
   const created = await createOrganizationWithOwner(
     container,

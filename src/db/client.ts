@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import v8 from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
@@ -52,12 +53,27 @@ export interface Database {
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
+/**
+ * V8 compiles PGlite's WebAssembly Postgres with its baseline compiler (Liftoff) only, never tiering hot
+ * functions up to TurboFan: the optimizing compiles cost a start ~400 ms of CPU and ~45 MB of resident
+ * code, while a query costs the same (a primary-key lookup) to ~8% more (a catalog join) without them
+ * (measured for bench/foundation.bench.ts). Set for the embedded server database only; the flag is
+ * read when a module is compiled, so it must be set before the first `PGlite.create`.
+ */
+let liftoffOnly = false;
+function compileWasmWithBaselineOnly(): void {
+  if (liftoffOnly || process.env.CHARLA_PGLITE_OPTIMIZE === '1') return;
+  liftoffOnly = true;
+  v8.setFlagsFromString('--liftoff-only');
+}
+
 /** Opens the database; for PGlite the extensions are loaded into the instance at creation. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') return openPostgres(target.url, target.poolSize);
   const extensions = { vector, pg_trgm, unaccent };
   let client: PGlite;
   if (target.kind === 'pglite') {
+    compileWasmWithBaselineOnly();
     fs.mkdirSync(target.dataDir, { recursive: true });
     client = await PGlite.create(target.dataDir, { extensions, relaxedDurability: false, startParams: PGLITE_START_PARAMS });
   } else {
@@ -110,7 +126,12 @@ function openPostgres(url: string, poolSize: number): Database {
     listenerReady ??= (async () => {
       const c = new pg.Client({ connectionString: url });
       c.on('error', () => {});
-      await c.connect();
+      try {
+        await c.connect();
+      } catch (err) {
+        listenerReady = undefined; // e.g. the server is at max_connections: the next listen tries again
+        throw err;
+      }
       c.on('notification', (msg) => {
         for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
       });

@@ -7,6 +7,8 @@ export const CACHE_CHANNEL = 'charla_cache';
 /** How long an entry may be served without a notification; bounds staleness if one is ever lost. */
 const DEFAULT_TTL_MS = 15_000;
 const DEFAULT_MAX_ENTRIES = 10_000;
+/** After a failed LISTEN (e.g. the server had no free connection), how long until the next attempt. */
+const LISTEN_RETRY_MS = 5_000;
 
 /**
  * A per-process cache of rows that nearly every request reads (an API key, its organization), kept
@@ -24,10 +26,21 @@ export class NotifiedCache<V> {
   readonly #entries = new Map<string, { value: V; expiresAt: number }>();
   #generation = 0;
 
+  readonly #listening: () => Promise<boolean>;
+
+  /** `listening`: whether invalidations are being received (a promise, or a function giving the current one). */
   constructor(
-    private readonly listening: Promise<boolean>,
+    listening: Promise<boolean> | (() => Promise<boolean>),
     private readonly options: { ttlMs: number; maxEntries: number },
-  ) {}
+  ) {
+    this.#listening = typeof listening === 'function' ? listening : () => listening;
+  }
+
+  /** The cached value of `key` when it is fresh, without loading it (lets hot paths stay synchronous). */
+  peek(key: string): V | undefined {
+    const hit = this.#entries.get(key);
+    return hit && hit.expiresAt > Date.now() ? hit.value : undefined;
+  }
 
   /** The cached value of `key`, or the loader's result (cached when defined). */
   async get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
@@ -35,7 +48,7 @@ export class NotifiedCache<V> {
     if (hit && hit.expiresAt > Date.now()) return hit.value;
     const generation = this.#generation;
     const value = await load();
-    if (value !== undefined && generation === this.#generation && (await this.listening)) {
+    if (value !== undefined && generation === this.#generation && (await this.#listening())) {
       if (this.#entries.size >= this.options.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
       this.#entries.set(key, { value, expiresAt: Date.now() + this.options.ttlMs });
     }
@@ -50,6 +63,7 @@ export class NotifiedCache<V> {
 }
 
 interface Registry {
+  /** Whether this process listens for invalidations (until it does, nothing is cached). */
   listening: Promise<boolean>;
   caches: Map<string, NotifiedCache<unknown>>;
 }
@@ -58,20 +72,31 @@ interface Registry {
 // transaction handle finds nothing, and reads inside transactions always go to the database.
 const registries = new WeakMap<Db, Registry>();
 
-/** Listens for invalidations on `database` and enables its caches; called once by the container. */
+/**
+ * Listens for invalidations on `database` and enables its caches; called once by the container. While
+ * LISTEN fails (no notifications, so no caching: every read goes to the database) it is retried every
+ * few seconds, so a server that was briefly out of connections does not leave the process uncached.
+ */
 export function enableNotifiedCaches(database: Database): void {
   if (registries.has(database.db)) return;
   const caches = new Map<string, NotifiedCache<unknown>>();
-  const listening = database
-    .listen(CACHE_CHANNEL, (payload) => {
-      const colon = payload.indexOf(':');
-      caches.get(payload.slice(0, colon))?.forget(payload.slice(colon + 1));
-    })
-    .then(
-      () => true,
-      () => false, // no notifications, no caching: every read goes to the database
-    );
-  registries.set(database.db, { listening, caches });
+  const listen = (): Promise<boolean> =>
+    database
+      .listen(CACHE_CHANNEL, (payload) => {
+        const colon = payload.indexOf(':');
+        caches.get(payload.slice(0, colon))?.forget(payload.slice(colon + 1));
+      })
+      .then(
+        () => true,
+        () => {
+          setTimeout(() => {
+            registry.listening = listen();
+          }, LISTEN_RETRY_MS).unref();
+          return false;
+        },
+      );
+  const registry: Registry = { listening: listen(), caches };
+  registries.set(database.db, registry);
 }
 
 /**
@@ -83,7 +108,7 @@ export function notifiedCache<V>(db: Db, namespace: string, options: Partial<{ t
   if (!registry) return undefined;
   let cache = registry.caches.get(namespace);
   if (!cache) {
-    cache = new NotifiedCache<unknown>(registry.listening, {
+    cache = new NotifiedCache<unknown>(() => registry.listening, {
       ttlMs: options.ttlMs ?? DEFAULT_TTL_MS,
       maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
     });

@@ -3,10 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../container.ts';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { registerChannelsRoutes } from '../modules/channels/index.ts';
@@ -28,8 +27,10 @@ import { authHook } from './auth.ts';
 import { registerDocs } from './docs.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerMetrics } from './metrics.ts';
+import { API_TAGS } from './api-tags.ts';
 import { errorHandler, sendProblem } from './problem.ts';
 import { apiRateKey } from './rate-limits.ts';
+import { serializerCompiler } from './serializer.ts';
 import { rejectBadText } from './text-guard.ts';
 
 /** Where `vite build` puts the dashboard. */
@@ -117,6 +118,7 @@ export async function buildApp(deps: Deps, options: { serveWeb?: boolean } = {})
         ].join('\n'),
       },
       servers: [{ url: deps.config.publicUrl }],
+      tags: API_TAGS.map((t) => ({ ...t })),
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: `chk_…`' },
@@ -157,6 +159,8 @@ export async function buildApp(deps: Deps, options: { serveWeb?: boolean } = {})
   const serveWeb = options.serveWeb ?? true;
   const webReady = serveWeb && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (webReady) {
+    // Imported only when there is a dashboard to serve (API-only and worker processes skip it).
+    const { default: fastifyStatic } = await import('@fastify/static');
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false, maxAge: '1h' });
   }
   app.setNotFoundHandler((req, reply) => {

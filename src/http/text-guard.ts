@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { validationError } from '../shared/errors.ts';
 
 /** Half of a surrogate pair without its other half. */
@@ -10,9 +10,9 @@ const isBadText = (s: string) => s.includes('\u0000') || LONE_SURROGATE.test(s);
  * PostgreSQL text cannot hold the NUL character (`\u0000`), and JSON columns refuse a lone surrogate
  * (`\ud800`): a request carrying one would fail deep in a query as a 500. This `preValidation` hook
  * refuses such requests up front with a 400 that names the field. Binary bodies (Buffers, e.g.
- * webhooks) are not text and pass untouched.
+ * webhooks) are not text and pass untouched. Synchronous (a callback hook): it runs on every request.
  */
-export async function rejectBadText(req: FastifyRequest): Promise<void> {
+export function rejectBadText(req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   for (const [where, value] of [
     ['body', req.body],
     ['querystring', req.query],
@@ -21,6 +21,7 @@ export async function rejectBadText(req: FastifyRequest): Promise<void> {
     const path = findBadText(value, where, 0);
     if (path) throw validationError('Text must be valid Unicode without NUL characters', [{ path, message: 'Contains a NUL character or broken Unicode' }]);
   }
+  done();
 }
 
 function findBadText(value: unknown, path: string, depth: number): string | undefined {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import type { App } from '../../src/http/app-types.ts';
@@ -7,6 +6,7 @@ import { buildApp, WEB_DIST } from '../../src/http/app.ts';
 import type { JobRunner } from '../../src/jobs/pg-queue.ts';
 import { createTestContext, type TestContext } from './context.ts';
 import { createOrg, type TestOrg } from './factories.ts';
+import { freePort } from './ports.ts';
 
 /** Where browser tests may leave screenshots for a person to look at (ignored by git with the rest of .test-data). */
 export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../.test-data/screenshots');
@@ -38,20 +38,6 @@ export interface BrowserHarness {
   /** Saves a full-page screenshot under `.test-data/screenshots/<name>.png` and returns its path. */
   screenshot(page: Page, name: string): Promise<string>;
   close(): Promise<void>;
-}
-
-/** A free TCP port on the loopback interface. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

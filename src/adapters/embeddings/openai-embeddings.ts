@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { APICallError, embedMany } from 'ai';
+import type { EmbeddingModel } from 'ai';
 import { createSafeFetch, OutboundHttpError, type SafeFetchOptions } from '../outbound-http/safe-fetch.ts';
 
 /** Embeddings providers: OpenAI itself, or any server speaking its API (Ollama, vLLM, LM Studio, LocalAI...). */
@@ -48,15 +46,20 @@ export function embeddingsKey(config: Pick<EmbeddingsConfig, 'provider' | 'baseU
 /**
  * An embedder over the AI SDK (`embedMany`), with every request going through the SSRF-guarded fetch.
  * Failures are classified (auth, rate limit, unavailable, bad request, network) instead of surfacing
- * vendor errors; retries are left to the caller's job.
+ * vendor errors; retries are left to the caller's job. The AI SDK is imported on the first call: most
+ * processes never embed, and loading it costs a start about 200 ms of CPU (see bench/foundation.bench.ts).
  */
 export function createEmbedder(config: EmbeddingsConfig, http: SafeFetchOptions & { batchSize?: number }): Embedder {
   const fetch = createSafeFetch({ timeoutMs: 30_000, maxResponseBytes: 64 * 1024 * 1024, ...http });
   const baseURL = config.baseUrl?.replace(/\/+$/, '') || undefined;
-  const model =
-    config.provider === 'openai'
-      ? createOpenAI({ apiKey: config.apiKey ?? '', baseURL, fetch }).embeddingModel(config.model)
-      : createOpenAICompatible({ name: 'compatible', baseURL: baseURL ?? '', apiKey: config.apiKey ?? undefined, fetch }).embeddingModel(config.model);
+  let model: Promise<EmbeddingModel> | undefined;
+  const modelOf = () =>
+    (model ??=
+      config.provider === 'openai'
+        ? import('@ai-sdk/openai').then(({ createOpenAI }) => createOpenAI({ apiKey: config.apiKey ?? '', baseURL, fetch }).embeddingModel(config.model))
+        : import('@ai-sdk/openai-compatible').then(({ createOpenAICompatible }) =>
+            createOpenAICompatible({ name: 'compatible', baseURL: baseURL ?? '', apiKey: config.apiKey ?? undefined, fetch }).embeddingModel(config.model),
+          ));
   const providerOptions = config.dimensions
     ? { openai: { dimensions: config.dimensions }, openaiCompatible: { dimensions: config.dimensions } }
     : undefined;
@@ -64,17 +67,18 @@ export function createEmbedder(config: EmbeddingsConfig, http: SafeFetchOptions 
   return {
     key: embeddingsKey(config),
     async embed(values, options = {}) {
+      const [{ APICallError, embedMany }, embeddingModel] = await Promise.all([import('ai'), modelOf()]);
       const out: number[][] = [];
       for (let i = 0; i < values.length; i += batchSize) {
         const batch = values.slice(i, i + batchSize);
         try {
-          const { embeddings } = await embedMany({ model, values: batch, maxRetries: 0, abortSignal: options.signal, providerOptions });
+          const { embeddings } = await embedMany({ model: embeddingModel, values: batch, maxRetries: 0, abortSignal: options.signal, providerOptions });
           if (embeddings.length !== batch.length || embeddings.some((e) => !Array.isArray(e) || e.length === 0 || e.length !== embeddings[0]!.length)) {
             throw new EmbeddingError('invalid_response', 'The provider returned malformed embeddings', false);
           }
           out.push(...embeddings);
         } catch (err) {
-          throw classify(err);
+          throw classify(err, APICallError);
         }
       }
       return out;
@@ -82,7 +86,7 @@ export function createEmbedder(config: EmbeddingsConfig, http: SafeFetchOptions 
   };
 }
 
-function classify(err: unknown): EmbeddingError {
+function classify(err: unknown, APICallError: typeof import('ai').APICallError): EmbeddingError {
   if (err instanceof EmbeddingError) return err;
   const cause = (err as { cause?: unknown })?.cause;
   const outbound = err instanceof OutboundHttpError ? err : cause instanceof OutboundHttpError ? cause : undefined;

@@ -1,5 +1,3 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModel } from 'ai';
 
 /** Language-model providers Charla can talk to. */
@@ -17,16 +15,24 @@ export interface LanguageModelConfig {
  * Builds the AI SDK model for a provider — the only provider-specific code: OpenAI (or any
  * OpenAI-compatible server such as Ollama, vLLM or LM Studio through its base URL, on the Chat
  * Completions API they all speak) and Anthropic. The agent loop lives in modules/assistant.
+ * The provider packages are imported on first use: most processes never call a model, and loading
+ * them costs a start about 170 ms of CPU (see bench/foundation.bench.ts).
  */
-export function buildLanguageModel(config: LanguageModelConfig): LanguageModel {
+export async function buildLanguageModel(config: LanguageModelConfig): Promise<LanguageModel> {
   switch (config.provider) {
-    case 'openai':
+    case 'openai': {
+      const { createOpenAI } = await import('@ai-sdk/openai');
       return createOpenAI({ apiKey: config.apiKey ?? '', ...(config.baseUrl ? { baseURL: config.baseUrl } : {}) }).chat(config.model);
-    case 'openai_compatible':
+    }
+    case 'openai_compatible': {
+      const { createOpenAI } = await import('@ai-sdk/openai');
       // Local servers often need no key; the SDK still sends a header, so give it a placeholder.
       return createOpenAI({ apiKey: config.apiKey || 'not-needed', baseURL: config.baseUrl ?? 'http://127.0.0.1:11434/v1', name: 'openai-compatible' }).chat(config.model);
-    case 'anthropic':
+    }
+    case 'anthropic': {
+      const { createAnthropic } = await import('@ai-sdk/anthropic');
       return createAnthropic({ apiKey: config.apiKey ?? '', ...(config.baseUrl ? { baseURL: config.baseUrl } : {}) })(config.model);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../../shared/logger.ts';
 
 /** A message ready to send. */
@@ -14,7 +14,10 @@ export interface Mailer {
   send(message: MailMessage): Promise<'sent' | 'logged'>;
 }
 
-/** SMTP through nodemailer when `SMTP_URL` is set; otherwise the message is written to the log. */
+/**
+ * SMTP through nodemailer when `SMTP_URL` is set; otherwise the message is written to the log.
+ * nodemailer is imported on the first send (see bench/foundation.bench.ts).
+ */
 export function createMailer(smtp: { url: string | undefined; from: string }, logger: Logger): Mailer {
   if (!smtp.url) {
     return {
@@ -24,10 +27,12 @@ export function createMailer(smtp: { url: string | undefined; from: string }, lo
       },
     };
   }
-  const transport = nodemailer.createTransport(smtp.url);
+  const url = smtp.url;
+  let transport: Promise<Transporter> | undefined;
   return {
     async send(message) {
-      await transport.sendMail({ from: smtp.from, to: message.to, subject: message.subject, text: message.text, html: message.html ?? undefined });
+      transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(url));
+      await (await transport).sendMail({ from: smtp.from, to: message.to, subject: message.subject, text: message.text, html: message.html ?? undefined });
       return 'sent';
     },
   };

@@ -101,10 +101,15 @@ export const contacts = pgTable(
   (t) => [
     uniqueIndex('contacts_org_phone_idx').on(t.organizationId, t.phone),
     uniqueIndex('contacts_org_email_idx').on(t.organizationId, sql`lower(${t.email})`),
-    index('contacts_org_wa_id_idx').on(t.organizationId, t.waId),
+    // Partial: only contacts that wrote on WhatsApp have one (imports never do, and skip this index).
+    index('contacts_org_wa_id_idx').on(t.organizationId, t.waId).where(sql`${t.waId} is not null`),
     index('contacts_org_id_idx').on(t.organizationId, t.id),
     index('contacts_org_name_idx').on(t.organizationId, sql`(${t.searchName} collate "C")`, t.id),
-    index('contacts_org_last_seen_idx').on(t.organizationId, t.lastSeenAt, t.id),
+    // The "last seen" sort, newest first; contacts never seen (every import) are not in it: the list
+    // reads them after the seen ones through contacts_org_id_idx.
+    index('contacts_org_last_seen_idx')
+      .on(t.organizationId, t.lastSeenAt.desc(), t.id.desc())
+      .where(sql`${t.lastSeenAt} is not null`),
     index('contacts_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     index('contacts_custom_fields_idx').using('gin', sql`${t.customFields} jsonb_path_ops`),
   ],

@@ -1,5 +1,4 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { generateText } from 'ai';
 import { z } from 'zod';
 import { buildLanguageModel } from '../../adapters/llm/language-model.ts';
 import type { Deps } from '../../container.ts';
@@ -7,6 +6,7 @@ import { channels } from '../../db/schema/index.ts';
 import type { App } from '../../http/app-types.ts';
 import { requirePermission } from '../../http/auth.ts';
 import { idParams } from '../../http/params.ts';
+import { notFound } from '../../shared/errors.ts';
 import { pageOf, pageQuery } from '../../shared/pagination.ts';
 import { actorOf } from '../identity/team.routes.ts';
 import { assistantSettingsBody, assistantSettingsSchema, connectionTestResult, playgroundBody, playgroundResult } from './assistant.schemas.ts';
@@ -18,10 +18,13 @@ import {
   deleteAutomatedReply,
   getAutomatedReply,
   listAutomatedReplies,
+  matchAutomatedReply,
+  ruleReplyForPlayground,
   updateAutomatedReply,
 } from './automated-replies.service.ts';
+import { loadSession } from './session.repository.ts';
 import { runTurn } from './run-turn.ts';
-import { loadAssistantSettings, presentSettings, providerKey, updateAssistantSettings } from './settings.service.ts';
+import { brainOf, loadAssistantSettings, presentSettings, providerKey, updateAssistantSettings } from './settings.service.ts';
 
 const tags = ['Assistant'];
 
@@ -61,7 +64,8 @@ export function registerAssistantRoutes(app: App, deps: Deps) {
       const base = { provider: s.provider, model: s.model };
       if (!s.provider || !s.model) return { ok: false, ...base, latencyMs: 0, error: 'Choose a provider and a model first' };
       try {
-        const model = buildLanguageModel({ provider: s.provider, model: s.model, apiKey: providerKey(deps, s), baseUrl: s.baseUrl });
+        const model = await buildLanguageModel({ provider: s.provider, model: s.model, apiKey: providerKey(deps, s), baseUrl: s.baseUrl });
+        const { generateText } = await import('ai');
         await generateText({ model, prompt: 'Reply with the word OK.', maxRetries: 0, abortSignal: AbortSignal.timeout(20_000) });
         return { ok: true, ...base, latencyMs: Math.round(performance.now() - started), error: null };
       } catch (err) {
@@ -84,11 +88,21 @@ export function registerAssistantRoutes(app: App, deps: Deps) {
     },
     async (req) => {
       const p = requirePermission(req, 'assistant.manage');
+      const buttonId = /^(confirm|cancel):[0-9a-f-]{36}$/.test(req.body.text) ? req.body.text : null;
+      // Automated replies answer first, as in real conversations (rules limited to channels do not
+      // apply here: the playground has no channel).
+      const rule = buttonId ? null : await matchAutomatedReply(db, p.organizationId, { text: req.body.text, channelId: null });
+      if (rule) {
+        const loaded = await loadSession(db, p.organizationId, { kind: 'playground', sessionId: req.body.sessionId });
+        if (!loaded) throw notFound('Playground session');
+        const settings = await loadAssistantSettings(db, p.organizationId);
+        return { sessionId: loaded.session.id, brain: brainOf(settings), replies: [ruleReplyForPlayground(rule)], events: [{ type: 'automated_reply' as const, ruleId: rule.id, name: rule.name }] };
+      }
       const result = await runTurn(deps, {
         organizationId: p.organizationId,
         session: { kind: 'playground', sessionId: req.body.sessionId },
         text: req.body.text,
-        buttonId: /^(confirm|cancel):[0-9a-f-]{36}$/.test(req.body.text) ? req.body.text : null,
+        buttonId,
         contact: req.body.contact ?? null,
         channelType: null,
       });
@@ -118,7 +132,7 @@ export function registerAssistantRoutes(app: App, deps: Deps) {
     async (req, reply) => {
       const p = requirePermission(req, 'assistant.manage');
       assertValidInput(req.body, await channelIdsOf(p.organizationId));
-      return reply.status(201).send(await createAutomatedReply(db, p.organizationId, req.body));
+      return reply.status(201).send(await createAutomatedReply(db, p.organizationId, req.body, actorOf(p, req.ip)));
     },
   );
   app.get('/api/v1/automated-replies/:id', { schema: { tags: rtags, summary: 'Get an automated reply', params: idParams, response: { 200: automatedReplySchema } } }, async (req) => {
@@ -132,12 +146,12 @@ export function registerAssistantRoutes(app: App, deps: Deps) {
       const p = requirePermission(req, 'assistant.manage');
       await getAutomatedReply(db, p.organizationId, req.params.id);
       assertValidInput(req.body, await channelIdsOf(p.organizationId));
-      return updateAutomatedReply(db, p.organizationId, req.params.id, req.body);
+      return updateAutomatedReply(db, p.organizationId, req.params.id, req.body, actorOf(p, req.ip));
     },
   );
   app.delete('/api/v1/automated-replies/:id', { schema: { tags: rtags, summary: 'Delete an automated reply', params: idParams, response: { 204: z.null() } } }, async (req, reply) => {
     const p = requirePermission(req, 'assistant.manage');
-    await deleteAutomatedReply(db, p.organizationId, req.params.id);
+    await deleteAutomatedReply(db, p.organizationId, req.params.id, actorOf(p, req.ip));
     return reply.status(204).send(null);
   });
 }

@@ -42,7 +42,7 @@ const httpUrl = z
 
 /** What `PUT /api/v1/assistant/settings` accepts: any subset of the settings. */
 export const assistantSettingsBody = z.strictObject(documented({
-  enabled: z.boolean().optional(),
+  enabled: z.boolean().optional().describe('Whether the assistant answers customers at all.'),
   brain: z.enum(['auto', 'llm', 'offline']).optional(),
   provider: z.enum(['openai', 'openai_compatible', 'anthropic']).nullable().optional(),
   apiKey: z.string().trim().min(1).max(500).nullable().optional().describe('Write-only. `null` removes it.'),
@@ -66,23 +66,46 @@ export type AssistantSettingsBody = z.infer<typeof assistantSettingsBody>;
 
 /** One reply of a turn. */
 export const replySchema = z.discriminatedUnion('type', [
-  z.object(documented({ type: z.literal('text'), text: z.string() })),
-  z.object(documented({ type: z.literal('buttons'), text: z.string(), buttons: z.array(z.object(documented({ id: z.string(), title: z.string() }))) })),
+  z.object(documented({ type: z.literal('text').describe('A text reply.'), text: z.string().describe('What the assistant says.') })),
+  z.object(
+    documented({
+      type: z.literal('buttons').describe('A text with reply buttons.'),
+      text: z.string().describe('What the assistant says above the buttons.'),
+      buttons: z.array(z.object(documented({ id: z.string().describe('What a tap sends back as the customer\'s answer, e.g. `confirm:<id>`.'), title: z.string() }))),
+    }),
+  ),
+  z.object(
+    documented({
+      type: z.literal('media').describe('An image, video, audio or document (an automated reply rule\'s media answer).'),
+      text: z.string().describe('The caption (may be empty).'),
+      mediaType: z.enum(['image', 'video', 'audio', 'document']).describe('The kind of media.'),
+      link: z.string().describe('The public https URL of the media.'),
+    }),
+  ),
 ]);
 export type AssistantReply = z.infer<typeof replySchema>;
 
-const sourceSchema = z.object(documented({ documentId: z.string(), documentTitle: z.string(), matchedQuestion: z.string().nullable(), confidence: z.number() }));
+const sourceSchema = z.object(documented({ documentId: z.string().describe('The knowledge document\'s id.'), documentTitle: z.string(), matchedQuestion: z.string().nullable(), confidence: z.number() }));
 
 /** What happened in a turn. */
 export const turnEventSchema = z.discriminatedUnion('type', [
-  z.object(documented({ type: z.literal('tool_call'), tool: z.string(), args: z.record(z.string(), z.unknown()), status: z.string(), latencyMs: z.number(), error: z.string().optional() })),
-  z.object(documented({ type: z.literal('confirmation_requested'), confirmationId: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()), expiresAt: z.string() })),
-  z.object(documented({ type: z.enum(['confirmation_confirmed', 'confirmation_cancelled', 'confirmation_expired']), confirmationId: z.string(), tool: z.string() })),
-  z.object(documented({ type: z.literal('handoff'), reason: z.string() })),
-  z.object(documented({ type: z.literal('knowledge'), sources: z.array(sourceSchema) })),
-  z.object(documented({ type: z.literal('collecting'), tool: z.string(), missing: z.string() })),
-  z.object(documented({ type: z.literal('automated_reply'), ruleId: z.string(), name: z.string() })),
-  z.object(documented({ type: z.literal('usage'), inputTokens: z.number(), outputTokens: z.number(), estimatedCostUsd: z.number(), model: z.string() })),
+  z.object(
+    documented({
+      type: z.literal('tool_call').describe('A tool was called.'),
+      tool: z.string(),
+      args: z.record(z.string(), z.unknown()),
+      status: z.string().describe('The call\'s outcome: `ok`, `error`, `timeout` or `circuit_open`.'),
+      latencyMs: z.number(),
+      error: z.string().optional().describe('The error code when the call failed.'),
+    }),
+  ),
+  z.object(documented({ type: z.literal('confirmation_requested').describe('The assistant asked the customer to confirm a tool call.'), confirmationId: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()), expiresAt: z.string() })),
+  z.object(documented({ type: z.enum(['confirmation_confirmed', 'confirmation_cancelled', 'confirmation_expired']).describe('The customer confirmed or cancelled, or the confirmation expired.'), confirmationId: z.string(), tool: z.string() })),
+  z.object(documented({ type: z.literal('handoff').describe('The conversation was handed to a person.'), reason: z.string() })),
+  z.object(documented({ type: z.literal('knowledge').describe('The answer came from the knowledge base.'), sources: z.array(sourceSchema) })),
+  z.object(documented({ type: z.literal('collecting').describe('The assistant asked for a value a tool needs.'), tool: z.string(), missing: z.string() })),
+  z.object(documented({ type: z.literal('automated_reply').describe('An automated reply rule answered.'), ruleId: z.string(), name: z.string().describe('The rule\'s name.') })),
+  z.object(documented({ type: z.literal('usage').describe('Language-model usage of the turn.'), inputTokens: z.number(), outputTokens: z.number(), estimatedCostUsd: z.number(), model: z.string() })),
 ]);
 export type TurnEvent = z.infer<typeof turnEventSchema>;
 
@@ -95,7 +118,7 @@ export const playgroundBody = z.strictObject(documented({
     .optional()
     .describe('A pretend customer for `{{contact.*}}` placeholders.'),
 }));
-export const playgroundResult = z.object(documented({ sessionId: z.string(), brain: z.enum(['llm', 'offline']), replies: z.array(replySchema), events: z.array(turnEventSchema) }));
+export const playgroundResult = z.object(documented({ sessionId: z.string(), brain: z.enum(['llm', 'offline']).describe('What answered this turn: the language model (`llm`) or the `offline` brain.'), replies: z.array(replySchema), events: z.array(turnEventSchema) }));
 
 /** The outcome of `POST /api/v1/assistant/settings/test`. */
 export const connectionTestResult = z.object(documented({ ok: z.boolean(), provider: z.string().nullable(), model: z.string().nullable(), latencyMs: z.number(), error: z.string().nullable() }));

@@ -5,7 +5,9 @@ import { type AutomatedReply, automatedReplies } from '../../db/schema/index.ts'
 import { notFound, validationError } from '../../shared/errors.ts';
 import { isUuid, newId } from '../../shared/ids.ts';
 import { decodeCursor, paginate } from '../../shared/pagination.ts';
+import { type AuditActor, recordAudit } from '../audit/audit.service.ts';
 import { getOrganization } from '../organizations/organizations.service.ts';
+import type { AssistantReply } from './assistant.schemas.ts';
 import { documented } from './field-docs.ts';
 import { checkRegex, matchesKeyword } from './text-match.ts';
 
@@ -13,20 +15,20 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use HH:MM (24 h)');
 
 /** The reply a rule sends. */
 export const automatedReplyContent = z.discriminatedUnion('type', [
-  z.strictObject(documented({ type: z.literal('text'), text: z.string().trim().min(1).max(4096) })),
+  z.strictObject(documented({ type: z.literal('text').describe('Answer with a text.'), text: z.string().trim().min(1).max(4096).describe('The text to send (up to 4,096 characters).') })),
   z.strictObject(documented({
-    type: z.literal('media'),
-    mediaType: z.enum(['image', 'video', 'audio', 'document']),
+    type: z.literal('media').describe('Answer with an image, video, audio or document.'),
+    mediaType: z.enum(['image', 'video', 'audio', 'document']).describe('The kind of media: `image`, `video`, `audio` or `document`.'),
     link: z.url({ protocol: /^https$/ }).max(2000).describe('A public https URL.'),
     caption: z.string().max(1024).optional(),
   })),
-  z.strictObject(documented({ type: z.literal('template'), name: z.string().min(1).max(512), language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/), preview: z.string().max(4096).optional() })),
+  z.strictObject(documented({ type: z.literal('template').describe('Answer with an approved WhatsApp template.'), name: z.string().min(1).max(512).describe('The template\'s name.'), language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/), preview: z.string().max(4096).optional() })),
 ]);
 
 /** A rule as created. */
 export const automatedReplyBody = z
   .strictObject(documented({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200).describe('A name for the team, e.g. "Opening hours".'),
     keywords: z.array(z.string().trim().min(1).max(200)).min(1).max(50).describe('Matched ignoring case and accents.'),
     match: z.enum(['exact', 'contains', 'starts_with', 'regex']).default('contains'),
     priority: z.number().int().min(-1000).max(1000).default(0).describe('Higher runs first.'),
@@ -35,7 +37,7 @@ export const automatedReplyBody = z
     activeTo: hhmm.nullable().default(null),
     activeDays: z.array(z.number().int().min(0).max(6)).max(7).default([]).describe('0 = Sunday; empty: every day.'),
     reply: automatedReplyContent,
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).describe('A disabled rule never answers.'),
   }))
   .superRefine((b, ctx) => {
     if ((b.activeFrom === null) !== (b.activeTo === null)) ctx.addIssue({ code: 'custom', path: ['activeTo'], message: 'Give both activeFrom and activeTo, or neither' });
@@ -50,8 +52,8 @@ export type AutomatedReplyInput = z.output<typeof automatedReplyBody>;
 
 /** The API view of a rule. */
 export const automatedReplySchema = z.object(documented({
-  id: z.string(),
-  name: z.string(),
+  id: z.string().describe('The rule\'s id.'),
+  name: z.string().describe('The rule\'s name.'),
   keywords: z.array(z.string()),
   match: z.enum(['exact', 'contains', 'starts_with', 'regex']),
   priority: z.number(),
@@ -60,7 +62,7 @@ export const automatedReplySchema = z.object(documented({
   activeTo: z.string().nullable(),
   activeDays: z.array(z.number()),
   reply: automatedReplyContent,
-  enabled: z.boolean(),
+  enabled: z.boolean().describe('Whether the rule answers.'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 }));
@@ -92,26 +94,49 @@ async function findRule(db: Db, organizationId: string, id: string): Promise<Aut
 export const getAutomatedReply = async (db: Db, organizationId: string, id: string) => present(await findRule(db, organizationId, id));
 
 /** Creates a rule. */
-export async function createAutomatedReply(db: Db, organizationId: string, input: AutomatedReplyInput): Promise<AutomatedReplyView> {
-  const [row] = await db.insert(automatedReplies).values({ id: newId(), organizationId, ...input }).returning();
-  return present(row!);
+export async function createAutomatedReply(db: Db, organizationId: string, input: AutomatedReplyInput, actor: AuditActor): Promise<AutomatedReplyView> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(automatedReplies).values({ id: newId(), organizationId, ...input }).returning();
+    await audit(tx, organizationId, actor, 'automated_reply.created', row!);
+    return present(row!);
+  });
 }
 
+const audit = (db: Db, organizationId: string, actor: AuditActor, action: string, rule: Pick<AutomatedReply, 'id' | 'name'>) =>
+  recordAudit(db, { organizationId, actor, action, targetType: 'automated_reply', targetId: rule.id, data: { name: rule.name } });
+
 /** Replaces a rule's definition. */
-export async function updateAutomatedReply(db: Db, organizationId: string, id: string, input: AutomatedReplyInput): Promise<AutomatedReplyView> {
-  await findRule(db, organizationId, id);
-  const [row] = await db
-    .update(automatedReplies)
-    .set({ ...input, updatedAt: new Date() })
-    .where(and(eq(automatedReplies.id, id), eq(automatedReplies.organizationId, organizationId)))
-    .returning();
-  return present(row!);
+export async function updateAutomatedReply(db: Db, organizationId: string, id: string, input: AutomatedReplyInput, actor: AuditActor): Promise<AutomatedReplyView> {
+  return db.transaction(async (tx) => {
+    await findRule(tx, organizationId, id);
+    const [row] = await tx
+      .update(automatedReplies)
+      .set({ ...input, updatedAt: new Date() })
+      .where(and(eq(automatedReplies.id, id), eq(automatedReplies.organizationId, organizationId)))
+      .returning();
+    await audit(tx, organizationId, actor, 'automated_reply.updated', row!);
+    return present(row!);
+  });
 }
 
 /** Deletes a rule. */
-export async function deleteAutomatedReply(db: Db, organizationId: string, id: string): Promise<void> {
-  await findRule(db, organizationId, id);
-  await db.delete(automatedReplies).where(and(eq(automatedReplies.id, id), eq(automatedReplies.organizationId, organizationId)));
+export async function deleteAutomatedReply(db: Db, organizationId: string, id: string, actor: AuditActor): Promise<void> {
+  await db.transaction(async (tx) => {
+    const rule = await findRule(tx, organizationId, id);
+    await tx.delete(automatedReplies).where(and(eq(automatedReplies.id, id), eq(automatedReplies.organizationId, organizationId)));
+    await audit(tx, organizationId, actor, 'automated_reply.deleted', rule);
+  });
+}
+
+/**
+ * A rule's answer as the playground shows it: text and media as they are; a template as its preview
+ * text (the playground has no channel to send a template through).
+ */
+export function ruleReplyForPlayground(rule: Pick<AutomatedReply, 'reply'>): AssistantReply {
+  const r = rule.reply;
+  if (r.type === 'text') return { type: 'text', text: r.text };
+  if (r.type === 'media') return { type: 'media', mediaType: r.mediaType, link: r.link, text: r.caption ?? '' };
+  return { type: 'text', text: r.preview ?? `${r.name} (${r.language})` };
 }
 
 /** Minutes since midnight and weekday at `at` in a time zone. */

@@ -99,10 +99,12 @@ export async function sendReplies(deps: Pick<Deps, 'database' | 'queue'>, organi
     await deps.database.db.transaction(async (tx) => {
       const conversation = await lockConversation(tx, organizationId, conversationId);
       if (!conversation) return;
-      const body =
+      const body: OutboundBody =
         reply.type === 'buttons'
-          ? { type: 'interactive' as const, interactive: { kind: 'buttons' as const, body: reply.text.slice(0, 1024), buttons: reply.buttons.map((b) => ({ id: b.id, title: b.title.slice(0, 20) })) } }
-          : { type: 'text' as const, text: reply.text.slice(0, 4096) };
+          ? { type: 'interactive', interactive: { kind: 'buttons', body: reply.text.slice(0, 1024), buttons: reply.buttons.map((b) => ({ id: b.id, title: b.title.slice(0, 20) })) } }
+          : reply.type === 'media'
+            ? { type: 'media', mediaType: reply.mediaType, link: reply.link, ...(reply.text && reply.mediaType !== 'audio' ? { caption: reply.text.slice(0, 1024) } : {}) }
+            : { type: 'text', text: reply.text.slice(0, 4096) };
       await createOutbound(tx, deps, { principal: assistantPrincipal(organizationId), settings, conversation, author: 'assistant' }, body, `assistant:${keyBase}:${i}`);
     });
   }

@@ -20,9 +20,11 @@ const DOCS: Record<string, string> = {
   confirmationMinutes: 'Minutes an in-chat confirmation stays valid.',
   knowledgeThreshold: 'Minimum knowledge confidence (0–1) to answer; null: the knowledge base setting.',
   maxUnknownBeforeHandoff: 'Hand off after this many "I don\'t know" answers in a row.',
-  transcribeAudio: 'Transcribe voice notes (not available yet).',
-  audioReplies: 'Answer with speech (not available yet).',
-  voice: 'The voice of spoken replies.',
+  transcribeAudio:
+    'Transcribe customers\' voice notes (OpenAI or OpenAI-compatible providers, `/v1/audio/transcriptions`) in conversations where the assistant is on: agents read the transcript under the audio, and the assistant answers it like a written message. When a note cannot be transcribed (Anthropic has no audio API, provider error, file too large) the message shows why and the assistant asks the customer to write.',
+  audioReplies:
+    'Answer a voice note with a voice note too (`/v1/audio/speech`, Ogg/Opus): the text replies go out as usual and a voice note saying the same follows. Needs an OpenAI or OpenAI-compatible provider.',
+  voice: 'The voice of spoken replies, e.g. `alloy`, `coral`, `nova` or `verse` (OpenAI), or a voice of your OpenAI-compatible server.',
   usage: 'Model usage of the organization so far.',
   inputTokens: 'Input (prompt) tokens.',
   outputTokens: 'Output (completion) tokens.',

@@ -1,4 +1,4 @@
-import { generateText, jsonSchema, type ModelMessage, stepCountIs, type ToolSet, tool } from 'ai';
+import type { generateText, LanguageModel, ModelMessage, ToolSet } from 'ai';
 import { buildLanguageModel, estimateCostMicros } from '../../adapters/llm/language-model.ts';
 import { type AssistantTool, coerceArguments } from '../integrations/index.ts';
 import { tAssistant } from './assistant.i18n.ts';
@@ -23,7 +23,11 @@ export async function llmBrain(ctx: TurnContext): Promise<void> {
   const { settings } = ctx;
   const provider = settings.provider!;
   const modelId = settings.model!;
-  const model = buildLanguageModel({ provider, model: modelId, apiKey: providerKey(ctx.deps, settings), baseUrl: settings.baseUrl });
+  // The AI SDK is imported on first use (see src/adapters/llm/language-model.ts).
+  const [ai, model] = await Promise.all([
+    import('ai'),
+    modelOf(ctx),
+  ]);
   const knowledge = await ctx.knowledge(ctx.text);
 
   const system = [
@@ -41,16 +45,16 @@ export async function llmBrain(ctx: TurnContext): Promise<void> {
     .join('\n\n');
 
   const messages: ModelMessage[] = [...ctx.session.history.map((h) => ({ role: h.role, content: h.text }) as ModelMessage), { role: 'user', content: ctx.text }];
-  const tools: ToolSet = Object.fromEntries(toolsForModel(ctx).map((t) => [t.name, asSdkTool(ctx, t)]));
+  const tools: ToolSet = Object.fromEntries(toolsForModel(ctx).map((t) => [t.name, asSdkTool(ai, ctx, t)]));
 
   let result: Awaited<ReturnType<typeof generateText>>;
   try {
-    result = await generateText({
+    result = await ai.generateText({
       model,
       system,
       messages,
       tools,
-      stopWhen: [stepCountIs(MAX_STEPS), () => ctx.stopped],
+      stopWhen: [ai.stepCountIs(MAX_STEPS), () => ctx.stopped],
       maxRetries: 1,
       abortSignal: AbortSignal.timeout(MODEL_TIMEOUT_MS),
     });
@@ -74,6 +78,31 @@ export async function llmBrain(ctx: TurnContext): Promise<void> {
   } else await ctx.dontKnow(knowledge);
 }
 
+const models = new Map<string, { fingerprint: string; model: Promise<LanguageModel> }>();
+const MAX_MODELS = 500;
+
+/**
+ * The organization's model client, built once per configuration (provider, model, base URL, key) rather
+ * than per turn: building one decrypts the key and sets up the provider. A changed configuration
+ * replaces the organization's client.
+ */
+function modelOf(ctx: TurnContext): Promise<LanguageModel> {
+  const { settings } = ctx;
+  const fingerprint = JSON.stringify([settings.provider, settings.model, settings.baseUrl, settings.apiKeyEncrypted]);
+  const hit = models.get(settings.organizationId);
+  if (hit?.fingerprint === fingerprint) return hit.model;
+  const entry = {
+    fingerprint,
+    model: buildLanguageModel({ provider: settings.provider!, model: settings.model!, apiKey: providerKey(ctx.deps, settings), baseUrl: settings.baseUrl }),
+  };
+  if (!hit && models.size >= MAX_MODELS) models.delete(models.keys().next().value!);
+  models.set(settings.organizationId, entry);
+  entry.model.catch(() => {
+    if (models.get(settings.organizationId) === entry) models.delete(settings.organizationId);
+  });
+  return entry.model;
+}
+
 /** Above this many tools, the model is offered the built-ins plus the best lexical matches only. */
 const MAX_MODEL_TOOLS = 32;
 const SHORTLIST = 24;
@@ -93,10 +122,10 @@ function toolsForModel(ctx: TurnContext): AssistantTool[] {
 }
 
 /** An organization tool as an AI SDK tool; its arguments are validated again by the executor. */
-function asSdkTool(ctx: TurnContext, t: AssistantTool) {
-  return tool({
+function asSdkTool(ai: typeof import('ai'), ctx: TurnContext, t: AssistantTool) {
+  return ai.tool({
     description: t.description,
-    inputSchema: jsonSchema<Record<string, unknown>>(t.inputSchema),
+    inputSchema: ai.jsonSchema<Record<string, unknown>>(t.inputSchema),
     execute: async (args: Record<string, unknown>) => {
       if (ctx.stopped) return { status: 'stopped' };
       if (t.requiresConfirmation) {

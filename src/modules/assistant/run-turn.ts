@@ -1,4 +1,4 @@
-import type { AssistantConfirmation, AssistantSession } from '../../db/schema/index.ts';
+import type { AssistantConfirmation } from '../../db/schema/index.ts';
 import { notFound } from '../../shared/errors.ts';
 import { resolveLocale } from '../../shared/i18n.ts';
 import { type AssistantTool, type ConversationActions, executeBuiltinTool, executeTool, type ToolContact, type ToolExecution } from '../integrations/index.ts';
@@ -8,10 +8,10 @@ import { tAssistant } from './assistant.i18n.ts';
 import type { AssistantReply, TurnEvent } from './assistant.schemas.ts';
 import { labelOf, offlineBrain } from './offline-brain.ts';
 import { llmBrain } from './llm-brain.ts';
-import { addUsage, createConfirmation, loadSession, pendingConfirmation, recordEvents, resolveConfirmation, saveSession, type SessionRef } from './session.repository.ts';
-import { brainOf, loadAssistantSettings } from './settings.service.ts';
+import { addOrganizationUsage, createConfirmation, loadSession, resolveConfirmation, type SessionRef, saveTurn } from './session.repository.ts';
+import { brainOf } from './settings.service.ts';
 import { guessLanguage, isAffirmative, isNegative, matchesKeyword, wantsHuman } from './text-match.ts';
-import { assistantTools } from './tools-cache.ts';
+import { assistantTools, loadTurnSetup } from './tools-cache.ts';
 import type { AssistantDeps, TurnContext } from './turn-context.ts';
 
 /** One customer message for the assistant. */
@@ -45,15 +45,19 @@ export interface TurnResult {
  */
 export async function runTurn(deps: AssistantDeps, input: TurnInput): Promise<TurnResult> {
   const db = deps.database.db;
-  const settings = await loadAssistantSettings(db, input.organizationId);
-  const session = await loadSession(db, input.organizationId, input.session);
-  if (!session) throw notFound('Playground session');
-  const org = await getOrganization(db, input.organizationId);
+  // Independent reads at once: the settings with the tools' version, the session with its pending confirmation, the organization (cached).
+  const [setup, loaded, org] = await Promise.all([loadTurnSetup(db, input.organizationId), loadSession(db, input.organizationId, input.session), getOrganization(db, input.organizationId)]);
+  if (!setup) throw notFound('Organization');
+  if (!loaded) throw notFound('Playground session');
+  const { settings } = setup;
+  const { session } = loaded;
   const locale = guessLanguage(input.text) ?? resolveLocale(session.language ?? org.locale);
-  const tools = await assistantTools(db, input.organizationId, locale);
+  const tools = await assistantTools(db, input.organizationId, locale, setup.toolsVersion);
   const brain = brainOf(settings);
   const source = input.session.kind === 'playground' ? ('playground' as const) : ('assistant' as const);
   let handedOff = false;
+  // Tool-call log entries being committed while the turn goes on; awaited before the turn ends.
+  const pendingWrites: Promise<unknown>[] = [];
 
   const ctx: TurnContext = {
     deps,
@@ -69,7 +73,7 @@ export async function runTurn(deps: AssistantDeps, input: TurnInput): Promise<Tu
     patch: { language: locale },
     say: (text) => void ctx.replies.push({ type: 'text', text }),
     async execute(tool, args) {
-      const run = await runTool(deps, ctx, input, tool, args, source);
+      const run = await runTool(deps, ctx, input, tool, args, source, pendingWrites);
       ctx.events.push({ type: 'tool_call', tool: tool.name, args, status: run.status, latencyMs: run.latencyMs, ...(run.error ? { error: run.error.code } : {}) });
       if (run.handoff && !handedOff) {
         if (run.status !== 'ok' && run.fallbackMessage) ctx.say(run.fallbackMessage);
@@ -94,7 +98,7 @@ export async function runTurn(deps: AssistantDeps, input: TurnInput): Promise<Tu
       await markHandedOff(reason);
     },
     async knowledge(question) {
-      const answer = await answerFromKnowledge(deps, input.organizationId, question, { language: locale, ...(settings.knowledgeThreshold !== null ? { threshold: settings.knowledgeThreshold } : {}) });
+      const answer = await answerFromKnowledge(deps, input.organizationId, question, { language: locale, threshold: setup.knowledgeThreshold });
       if (answer.status === 'answered') {
         ctx.events.push({ type: 'knowledge', sources: answer.sources.map((s) => ({ documentId: s.documentId, documentTitle: s.documentTitle, matchedQuestion: s.matchedQuestion, confidence: s.confidence })) });
       }
@@ -124,7 +128,7 @@ export async function runTurn(deps: AssistantDeps, input: TurnInput): Promise<Tu
     ctx.events.push({ type: 'handoff', reason });
   }
 
-  const settled = await settleConfirmation(ctx, input, session);
+  const settled = await settleConfirmation(ctx, input, loaded.pending);
   if (!settled) {
     if (settings.stopKeywords.length && matchesKeyword(input.text, settings.stopKeywords, settings.keywordMatch)) {
       await ctx.handOff(tAssistant(locale, 'handoff.reason.keyword'));
@@ -135,12 +139,14 @@ export async function runTurn(deps: AssistantDeps, input: TurnInput): Promise<Tu
     }
   }
 
-  await saveSession(db, session, ctx.patch, [
-    { role: 'user', text: input.text },
-    ...ctx.replies.map((r) => ({ role: 'assistant' as const, text: r.text })),
+  const turn = [{ role: 'user' as const, text: input.text }, ...ctx.replies.map((r) => ({ role: 'assistant' as const, text: r.text }))];
+  // The session's state, history, usage and events in one statement; the organization's usage totals and
+  // the tool calls' log entries alongside.
+  await Promise.all([
+    saveTurn(db, session, { patch: ctx.patch, turn, events: ctx.events, usage: ctx.usage }),
+    ctx.usage ? addOrganizationUsage(db, input.organizationId, ctx.usage) : undefined,
+    ...pendingWrites,
   ]);
-  if (ctx.usage) await addUsage(db, session, ctx.usage);
-  await recordEvents(db, session, ctx.events);
   return { sessionId: session.id, brain, replies: ctx.replies, events: ctx.events, handedOff };
 }
 
@@ -148,8 +154,7 @@ export async function runTurn(deps: AssistantDeps, input: TurnInput): Promise<Tu
  * Applies the message to a pending confirmation. Returns true when the message was the answer to it
  * (yes, no, a button) and the turn is over; false when the brain should still handle the message.
  */
-async function settleConfirmation(ctx: TurnContext, input: TurnInput, session: AssistantSession): Promise<boolean> {
-  const pending = await pendingConfirmation(ctx.deps.database.db, session);
+async function settleConfirmation(ctx: TurnContext, input: TurnInput, pending: AssistantConfirmation | null): Promise<boolean> {
   const button = input.buttonId?.match(/^(confirm|cancel):(.+)$/);
   if (!pending) {
     // A button of a confirmation already settled (or a duplicate delivery): nothing more to do.
@@ -188,10 +193,18 @@ async function settleConfirmation(ctx: TurnContext, input: TurnInput, session: A
   return false;
 }
 
-async function runTool(deps: AssistantDeps, ctx: TurnContext, input: TurnInput, tool: AssistantTool, args: Record<string, unknown>, source: 'assistant' | 'playground'): Promise<ToolExecution> {
+async function runTool(
+  deps: AssistantDeps,
+  ctx: TurnContext,
+  input: TurnInput,
+  tool: AssistantTool,
+  args: Record<string, unknown>,
+  source: 'assistant' | 'playground',
+  pendingWrites: Promise<unknown>[],
+): Promise<ToolExecution> {
   const conversationId = ctx.session.conversationId;
   if (tool.kind === 'integration') {
-    return executeTool(deps, { organizationId: input.organizationId, tool: tool.record, args, contact: input.contact, conversationId, source, locale: ctx.locale });
+    return executeTool(deps, { organizationId: input.organizationId, tool: tool.record, args, contact: input.contact, conversationId, source, locale: ctx.locale, pendingWrites });
   }
   return executeBuiltinTool(deps, { name: tool.name, organizationId: input.organizationId, args, contactId: input.contact?.id ?? null, conversationId, source, locale: ctx.locale }, input.actions);
 }

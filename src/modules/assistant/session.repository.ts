@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { type AssistantConfirmation, type AssistantSession, assistantConfirmations, assistantEvents, assistantSessions, assistantSettings, type HistoryEntry } from '../../db/schema/index.ts';
 import { newId } from '../../shared/ids.ts';
@@ -8,52 +8,145 @@ import type { TurnEvent } from './assistant.schemas.ts';
 /** Which session a turn belongs to: a conversation's, or a playground session (created on first use). */
 export type SessionRef = { kind: 'conversation'; conversationId: string } | { kind: 'playground'; sessionId?: string };
 
-/** Loads (or creates) the session of a conversation or playground; null for an unknown playground id. */
-export async function loadSession(db: Db, organizationId: string, ref: SessionRef): Promise<AssistantSession | null> {
+/** A session with the confirmation still waiting for the customer's answer, if any (expired ones included: the caller expires them). */
+export interface LoadedSession {
+  session: AssistantSession;
+  pending: AssistantConfirmation | null;
+}
+
+/** Model usage of one turn. */
+export interface TurnUsage {
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+}
+
+/**
+ * Loads (or creates) the session of a conversation or playground together with its pending
+ * confirmation, in one round trip when the session exists; null for an unknown playground id.
+ */
+export async function loadSession(db: Db, organizationId: string, ref: SessionRef): Promise<LoadedSession | null> {
   if (ref.kind === 'conversation') {
-    await db
+    const existing = await withPending(db, and(eq(assistantSessions.conversationId, ref.conversationId), eq(assistantSessions.organizationId, organizationId))!);
+    if (existing) return existing;
+    const [created] = await db
       .insert(assistantSessions)
       .values({ id: newId(), organizationId, conversationId: ref.conversationId, kind: 'conversation' })
-      .onConflictDoNothing();
-    const [row] = await db
-      .select()
-      .from(assistantSessions)
-      .where(and(eq(assistantSessions.conversationId, ref.conversationId), eq(assistantSessions.organizationId, organizationId)));
-    return row ?? null;
+      .onConflictDoNothing()
+      .returning();
+    if (created) return { session: created, pending: null };
+    // Another delivery created it at the same moment.
+    return withPending(db, and(eq(assistantSessions.conversationId, ref.conversationId), eq(assistantSessions.organizationId, organizationId))!);
   }
   if (ref.sessionId) {
-    const [row] = await db
-      .select()
-      .from(assistantSessions)
-      .where(and(eq(assistantSessions.id, ref.sessionId), eq(assistantSessions.organizationId, organizationId), eq(assistantSessions.kind, 'playground')));
-    return row ?? null;
+    return withPending(db, and(eq(assistantSessions.id, ref.sessionId), eq(assistantSessions.organizationId, organizationId), eq(assistantSessions.kind, 'playground'))!);
   }
   const [row] = await db.insert(assistantSessions).values({ id: newId(), organizationId, kind: 'playground', active: true }).returning();
-  return row!;
+  return { session: row!, pending: null };
 }
 
-/** Saves what a turn changed in the session. History keeps the last 20 entries. */
-export async function saveSession(db: Db, session: AssistantSession, patch: Partial<Pick<AssistantSession, 'collecting' | 'unknownCount' | 'language' | 'active'>>, turn: HistoryEntry[]): Promise<void> {
-  const history = [...session.history, ...turn].slice(-20);
-  await db
-    .update(assistantSessions)
-    .set({ ...patch, history, updatedAt: new Date() })
-    .where(eq(assistantSessions.id, session.id));
+/** The session matching `where` and its newest pending confirmation (there is at most one: opening one cancels the others). */
+async function withPending(db: Db, where: SQL): Promise<LoadedSession | null> {
+  const [row] = await db
+    .select({ session: assistantSessions, pending: assistantConfirmations })
+    .from(assistantSessions)
+    .leftJoin(assistantConfirmations, and(eq(assistantConfirmations.sessionId, assistantSessions.id), eq(assistantConfirmations.state, 'pending')))
+    .where(where)
+    .orderBy(sql`${assistantConfirmations.createdAt} desc nulls last`)
+    .limit(1);
+  return row ? { session: row.session, pending: row.pending } : null;
 }
 
-/** Adds model usage to the session and the organization's totals. */
-export async function addUsage(db: Db, session: AssistantSession, usage: { inputTokens: number; outputTokens: number; costMicros: number }): Promise<void> {
-  await db
+/**
+ * Stores what a turn changed in one statement (atomic, one commit): the session's state and history
+ * (the last 20 entries), its model usage, and the turn's events.
+ */
+export async function saveTurn(
+  db: Db,
+  session: AssistantSession,
+  change: { patch: Partial<Pick<AssistantSession, 'collecting' | 'unknownCount' | 'language' | 'active'>>; turn: HistoryEntry[]; events: TurnEvent[]; usage?: TurnUsage },
+): Promise<void> {
+  const history = [...session.history, ...change.turn].slice(-20);
+  const { usage } = change;
+  const update = db
     .update(assistantSessions)
     .set({
-      inputTokens: sql`${assistantSessions.inputTokens} + ${usage.inputTokens}`,
-      outputTokens: sql`${assistantSessions.outputTokens} + ${usage.outputTokens}`,
-      costMicros: sql`${assistantSessions.costMicros} + ${usage.costMicros}`,
+      ...change.patch,
+      history,
+      updatedAt: new Date(),
+      ...(usage
+        ? {
+            inputTokens: sql`${assistantSessions.inputTokens} + ${usage.inputTokens}`,
+            outputTokens: sql`${assistantSessions.outputTokens} + ${usage.outputTokens}`,
+            costMicros: sql`${assistantSessions.costMicros} + ${usage.costMicros}`,
+          }
+        : {}),
     })
     .where(eq(assistantSessions.id, session.id));
+  if (!change.events.length) {
+    await update;
+    return;
+  }
+  const insertEvents = db.insert(assistantEvents).values(
+    change.events.map((e) => {
+      const { type, ...data } = e;
+      return { id: newId(), organizationId: session.organizationId, sessionId: session.id, conversationId: session.conversationId, type, data };
+    }),
+  );
+  await db.execute(sql`with events as (${insertEvents.getSQL()}) ${update.getSQL()}`);
+}
+
+/**
+ * Adds a turn's model usage to its organization's totals. Every turn of an organization would update
+ * the same row, and concurrent turns would queue on its lock one commit after another; instead, the
+ * turns of this process that arrive while an update is in flight are summed into the next one, so an
+ * organization has at most one such update running here. Resolves once the turn's usage is committed.
+ */
+export function addOrganizationUsage(db: Db, organizationId: string, usage: TurnUsage): Promise<void> {
+  let batchers = usageBatchers.get(db);
+  if (!batchers) {
+    batchers = new Map();
+    usageBatchers.set(db, batchers);
+  }
+  let batcher = batchers.get(organizationId);
+  if (!batcher) {
+    batcher = new UsageBatcher((total) => flushOrganizationUsage(db, organizationId, total));
+    batchers.set(organizationId, batcher);
+  }
+  return batcher.add(usage);
+}
+
+const usageBatchers = new WeakMap<Db, Map<string, UsageBatcher>>();
+
+class UsageBatcher {
+  #previous: Promise<unknown> = Promise.resolve();
+  #open: { usage: TurnUsage; done: Promise<void> } | null = null;
+
+  constructor(private readonly flush: (usage: TurnUsage) => Promise<void>) {}
+
+  add(usage: TurnUsage): Promise<void> {
+    if (!this.#open) {
+      const batch = { usage: { inputTokens: 0, outputTokens: 0, costMicros: 0 }, done: Promise.resolve() };
+      // The batch stays open (collecting turns) until the update before it has finished.
+      batch.done = this.#previous.then(() => {
+        if (this.#open === batch) this.#open = null;
+        return this.flush(batch.usage);
+      });
+      this.#previous = batch.done.catch(() => undefined);
+      this.#open = batch;
+    }
+    const open = this.#open;
+    open.usage.inputTokens += usage.inputTokens;
+    open.usage.outputTokens += usage.outputTokens;
+    open.usage.costMicros += usage.costMicros;
+    return open.done;
+  }
+}
+
+async function flushOrganizationUsage(db: Db, organizationId: string, usage: TurnUsage): Promise<void> {
   await db
     .insert(assistantSettings)
-    .values({ organizationId: session.organizationId, ...usage })
+    .values({ organizationId, ...usage })
     .onConflictDoUpdate({
       target: assistantSettings.organizationId,
       set: {
@@ -62,28 +155,6 @@ export async function addUsage(db: Db, session: AssistantSession, usage: { input
         costMicros: sql`${assistantSettings.costMicros} + ${usage.costMicros}`,
       },
     });
-}
-
-/** Stores the events of a turn. */
-export async function recordEvents(db: Db, session: AssistantSession, events: TurnEvent[]): Promise<void> {
-  if (!events.length) return;
-  await db.insert(assistantEvents).values(
-    events.map((e) => {
-      const { type, ...data } = e;
-      return { id: newId(), organizationId: session.organizationId, sessionId: session.id, conversationId: session.conversationId, type, data };
-    }),
-  );
-}
-
-/** The session's confirmation still waiting for an answer (expired ones included: the caller expires them). */
-export async function pendingConfirmation(db: Db, session: AssistantSession): Promise<AssistantConfirmation | null> {
-  const [row] = await db
-    .select()
-    .from(assistantConfirmations)
-    .where(and(eq(assistantConfirmations.sessionId, session.id), eq(assistantConfirmations.state, 'pending')))
-    .orderBy(sql`${assistantConfirmations.createdAt} desc`)
-    .limit(1);
-  return row ?? null;
 }
 
 /** Opens a confirmation (cancelling any older pending one of the session). Audited. */

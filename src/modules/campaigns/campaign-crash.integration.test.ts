@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -17,6 +16,7 @@ import { createApiKey } from '../identity/api-keys.service.ts';
 import { createOrganizationWithOwner } from '../identity/auth.service.ts';
 import { toMetaComponents } from '../templates/index.ts';
 import { promoDraft, promoVariables, seedContacts, seededPhone } from './tests/campaign-fixtures.ts';
+import { freePort } from '../../../test/support/ports.ts';
 
 /**
  * A 10,000-recipient campaign against the emulator, with invalid numbers (131026), window errors
@@ -39,27 +39,6 @@ afterAll(async () => {
   await Promise.all(spawned.splice(0).map(ensureDead));
   await emulator?.close();
 });
-
-/**
- * A free port OUTSIDE the kernel's ephemeral range (32768–60999): the server restarts on the same port
- * after each kill, and an ephemeral port could meanwhile be taken by one of this process's own outgoing
- * connections (database pool, fetches), making the restart fail with EADDRINUSE.
- */
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 10_000);
-    const server = net.createServer();
-    const ok = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, '0.0.0.0', () => resolve(true));
-    });
-    if (ok) {
-      await new Promise((resolve) => server.close(resolve));
-      return port;
-    }
-  }
-  throw new Error('no free port found between 20000 and 30000');
-}
 
 async function freshTarget(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));

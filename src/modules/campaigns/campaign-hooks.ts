@@ -23,7 +23,10 @@ const RECIPIENT_STATUS = sql`(case m.status when 'sent' then 'sent' when 'delive
 /**
  * Copies the state of their latest message onto recipients matching `condition` (on `r` and `m`).
  * A recipient waiting for a resend moves only when the old message turns out delivered after all
- * (then it is not sent again). Returns the recipients that changed.
+ * (then it is not sent again). An in-doubt send's deadline (`next_attempt_at` of a `sending`
+ * recipient) ends with the doubt: if its message turns out failed, the resend plan decides afresh
+ * (a deadline kept on a failed recipient would read as a resend already due). Returns the recipients
+ * that changed.
  */
 export async function syncRecipientsWithMessages(tx: Db, condition: SQL): Promise<{ id: string; campaign_id: string; status: string; error_code: string | null; error_title: string | null }[]> {
   return rowsOf(
@@ -36,7 +39,7 @@ export async function syncRecipientsWithMessages(tx: Db, condition: SQL): Promis
           failed_at = case when m.status = 'failed' then coalesce(m.failed_at, now()) else null end,
           error_code = case when m.status = 'failed' then m.error_code else null end,
           error_title = case when m.status = 'failed' then m.error_title else null end,
-          next_attempt_at = case when m.status = 'failed' then r.next_attempt_at else null end,
+          next_attempt_at = case when m.status = 'failed' and r.status = 'failed' then r.next_attempt_at else null end,
           updated_at = now()
         from messages m
         where r.message_id = m.id and m.status <> 'queued' and (${condition})

@@ -7,12 +7,13 @@ import { type AuditActor, recordAudit } from '../audit/audit.service.ts';
 import { publishProgress } from './campaign-progress.ts';
 import { computeStats } from './campaign-stats.ts';
 import { findCampaign } from './campaigns.repository.ts';
-import { batchSizeFor, rebatchPending } from './dispatch/fan-out.ts';
+import { rebatchPending } from './dispatch/fan-out.ts';
+import { DISPATCH_PRIORITY } from './dispatch/send-batch.job.ts';
 import { startCampaignJob } from './dispatch/start-campaign.job.ts';
 
 /** Enqueues the start of a campaign (now, or at its scheduled time) inside the caller's transaction. */
 export async function enqueueStart(tx: Db, deps: Pick<Deps, 'queue'>, campaign: Pick<CampaignRow, 'id'>, runAt?: Date): Promise<void> {
-  await deps.queue.enqueue(startCampaignJob, { campaignId: campaign.id }, { idempotencyKey: `${campaign.id}:${runAt?.toISOString() ?? 'now'}`, runAt, tx });
+  await deps.queue.enqueue(startCampaignJob, { campaignId: campaign.id }, { idempotencyKey: `${campaign.id}:${runAt?.toISOString() ?? 'now'}`, runAt, tx, priority: DISPATCH_PRIORITY });
 }
 
 function stateConflict(row: CampaignRow, action: string): Error {
@@ -59,7 +60,7 @@ export function resumeCampaign(deps: Pick<Deps, 'database' | 'queue'>, organizat
     if (!row.materializedAt) await enqueueStart(tx, deps, row);
     else {
       const [channel] = await tx.select({ mps: channels.throughputMps }).from(channels).where(eq(channels.id, row.channelId));
-      await rebatchPending(tx, deps, row, batchSizeFor(channel?.mps ?? 80));
+      await rebatchPending(tx, deps, row, channel?.mps ?? 80);
     }
     return { status: 'sending', pausedAt: null, pauseReasonCode: null, pauseReasonDetail: null, finishedAt: null };
   });

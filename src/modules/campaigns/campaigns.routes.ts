@@ -102,7 +102,7 @@ export function registerCampaignRoutes(app: App, deps: Deps) {
 
   app.patch(
     '/api/v1/campaigns/:id',
-    { schema: { tags, summary: 'Edit a draft or scheduled campaign', params: idParams, body: updateCampaignBody, response: { 200: campaignSchema } } },
+    { schema: { tags, summary: 'Edit a draft or scheduled campaign', description: 'Send only what changes. Other states answer 409 `campaign_not_editable`; a scheduled campaign must stay ready to send.', params: idParams, body: updateCampaignBody, response: { 200: campaignSchema } } },
     async (req) => {
       const p = requirePermission(req, 'campaigns.manage');
       const row = await updateCampaign(deps, p.organizationId, req.params.id, req.body, actorOf(p, req.ip));
@@ -122,7 +122,7 @@ export function registerCampaignRoutes(app: App, deps: Deps) {
 
   app.post(
     '/api/v1/campaigns/:id/schedule',
-    { schema: { tags, summary: 'Schedule a campaign', params: idParams, body: scheduleBody, response: { 200: campaignSchema } } },
+    { schema: { tags, summary: 'Schedule a campaign', description: 'A draft (or a scheduled campaign, to move it) is checked to be ready and sent at `scheduledAt`, at least a minute from now.', params: idParams, body: scheduleBody, response: { 200: campaignSchema } } },
     async (req) => {
       const p = requirePermission(req, 'campaigns.manage');
       const row = await scheduleCampaign(deps, p.organizationId, req.params.id, req.body.scheduledAt, actorOf(p, req.ip));
@@ -143,7 +143,7 @@ export function registerCampaignRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/v1/campaigns/:id/recipients',
-    { schema: { tags, summary: 'List a campaign\'s recipients', params: idParams, querystring: recipientsQuery, response: { 200: pageOf(recipientSchema) } } },
+    { schema: { tags, summary: 'List a campaign\'s recipients', description: 'One row per message, with its delivery state, failure reason and next resend; filter by status or search by contact.', params: idParams, querystring: recipientsQuery, response: { 200: pageOf(recipientSchema) } } },
     async (req) => {
       const p = requirePermission(req, 'campaigns.manage');
       await findCampaign(db, p.organizationId, req.params.id);

@@ -58,7 +58,7 @@ export function registerChannelRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/v1/channels',
-    { schema: { tags, summary: 'List channels', querystring: listChannelsQuery, response: { 200: z.object({ items: z.array(channelSchema) }) } } },
+    { schema: { tags, summary: 'List channels', description: 'WhatsApp numbers and web chats, oldest first; secrets appear only as hints. Owners and managers.', querystring: listChannelsQuery, response: { 200: z.object({ items: z.array(channelSchema).describe('The organization\'s channels.') }) } } },
     async (req) => {
       const p = requirePermission(req, 'channels.manage');
       return { items: (await listChannels(deps.database.db, p.organizationId, req.query)).map(present) };
@@ -89,7 +89,7 @@ export function registerChannelRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/v1/channels/:id',
-    { schema: { tags, summary: 'Get a channel', params: idParams, response: { 200: channelSchema } } },
+    { schema: { tags, summary: 'Get a channel', description: 'Includes the webhook URL and verify token to paste in Meta, or the web chat embed snippet.', params: idParams, response: { 200: channelSchema } } },
     async (req) => {
       const p = requirePermission(req, 'channels.manage');
       return present(await getChannel(deps.database.db, p.organizationId, req.params.id));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 const iso = z.iso.datetime();
-const name = z.string().trim().min(1, 'Required').max(80).describe('A name for the team, e.g. "Ventas México".');
+const name = z.string().trim().min(1, 'Required').max(80).describe('A name the team recognizes the channel by, e.g. "Ventas México" (1–80 characters).');
 const metaId = (what: string) =>
   z
     .string()
@@ -43,27 +43,34 @@ export const webchatSettingsInput = z.strictObject({
   preChatForm: z
     .strictObject({
       enabled: z.boolean().optional().describe('Ask for name and e-mail before the chat starts.'),
-      nameRequired: z.boolean().optional(),
-      emailRequired: z.boolean().optional(),
+      nameRequired: z.boolean().optional().describe('The pre-chat form requires the name.'),
+      emailRequired: z.boolean().optional().describe('The pre-chat form requires the e-mail address.'),
     })
-    .optional(),
+    .optional()
+    .describe('The form shown before the chat starts.'),
   allowedOrigins: z.array(origin).max(50).optional().describe('Sites allowed to embed the widget; empty allows any site.'),
 });
 
 /** The stored web chat settings (complete). */
 export const webchatSettingsSchema = z.object({
-  title: z.string(),
-  greeting: z.string(),
-  primaryColor: z.string(),
-  position: z.enum(['right', 'left']),
-  locale: z.enum(['auto', 'es', 'pt-BR', 'en']),
-  preChatForm: z.object({ enabled: z.boolean(), nameRequired: z.boolean(), emailRequired: z.boolean() }),
-  allowedOrigins: z.array(z.string()),
+  title: z.string().describe('Title shown at the top of the chat panel.'),
+  greeting: z.string().describe('First message visitors see (may be empty).'),
+  primaryColor: z.string().describe('Accent color of the bubble and header (`#RRGGBB`).'),
+  position: z.enum(['right', 'left']).describe('Corner of the page for the bubble: `right` or `left`.'),
+  locale: z.enum(['auto', 'es', 'pt-BR', 'en']).describe("Widget language; `auto` follows the visitor's browser."),
+  preChatForm: z
+    .object({
+      enabled: z.boolean().describe('Whether name and e-mail are asked for before the chat starts.'),
+      nameRequired: z.boolean().describe('Whether the name is required.'),
+      emailRequired: z.boolean().describe('Whether the e-mail address is required.'),
+    })
+    .describe('The form shown before the chat starts.'),
+  allowedOrigins: z.array(z.string()).describe('Sites allowed to embed the widget (`https://host[:port]`); empty allows any site.'),
 });
 
 /** `POST /api/v1/channels` for a WhatsApp Cloud API number. */
 export const createWhatsAppBody = z.strictObject({
-  type: z.literal('whatsapp'),
+  type: z.literal('whatsapp').describe('A WhatsApp Cloud API number.'),
   name,
   phoneNumberId: metaId('phone number ID').describe("Phone number ID from Meta's WhatsApp › API setup (not the phone number itself)."),
   wabaId: metaId('WhatsApp Business Account ID').describe('WhatsApp Business Account ID.'),
@@ -77,9 +84,9 @@ export const createWhatsAppBody = z.strictObject({
 
 /** `POST /api/v1/channels` for a web chat widget. */
 export const createWebchatBody = z.strictObject({
-  type: z.literal('webchat'),
+  type: z.literal('webchat').describe('A web chat widget for a website.'),
   name,
-  settings: webchatSettingsInput.optional(),
+  settings: webchatSettingsInput.optional().describe('Appearance and behaviour; defaults fill what is left out.'),
 });
 
 /** `POST /api/v1/channels`: a WhatsApp number or a web chat, told apart by `type`. */
@@ -91,9 +98,9 @@ export type CreateChannelBody = z.infer<typeof createChannelBody>;
 export const updateChannelBody = z.strictObject({
   name: name.optional(),
   status: z.enum(['active', 'disabled']).optional().describe('A disabled channel ignores webhooks and cannot send.'),
-  phoneNumberId: metaId('phone number ID').optional(),
-  wabaId: metaId('WhatsApp Business Account ID').optional(),
-  appId: metaId('app ID').nullable().optional(),
+  phoneNumberId: metaId('phone number ID').optional().describe("WhatsApp: phone number ID from Meta's WhatsApp › API setup."),
+  wabaId: metaId('WhatsApp Business Account ID').optional().describe('WhatsApp: WhatsApp Business Account ID.'),
+  appId: metaId('app ID').nullable().optional().describe('WhatsApp: the Meta app ID; null removes it.'),
   accessToken: secret('access token').optional().describe('Replaces the stored token.'),
   appSecret: secret('app secret').optional().describe('Replaces the stored app secret.'),
   graphApiUrl: graphApiUrl.optional(),
@@ -105,50 +112,61 @@ export const updateChannelBody = z.strictObject({
 /** A validated channel update. */
 export type UpdateChannelBody = z.infer<typeof updateChannelBody>;
 
-const hint = z.object({ isSet: z.boolean(), last4: z.string().nullable().describe('Last four characters, for long secrets.') });
+const hint = z.object({ isSet: z.boolean().describe('Whether a value is stored.'), last4: z.string().nullable().describe('Last four characters, for long secrets.') });
 
 /** A channel as the API shows it; secrets appear only as hints. */
 export const channelSchema = z.object({
-  id: z.uuid(),
-  type: z.enum(['whatsapp', 'webchat']),
-  name: z.string(),
-  status: z.enum(['active', 'disabled']),
-  throughputMps: z.number().int(),
-  phoneNumberId: z.string().nullable(),
-  wabaId: z.string().nullable(),
-  appId: z.string().nullable(),
-  graphApiUrl: z.string().nullable(),
-  graphApiVersion: z.string().nullable(),
+  id: z.uuid().describe('Channel id.'),
+  type: z.enum(['whatsapp', 'webchat']).describe('`whatsapp`: a WhatsApp Cloud API number; `webchat`: a website widget.'),
+  name: z.string().describe('The name the team recognizes the channel by.'),
+  status: z.enum(['active', 'disabled']).describe('`active`, or `disabled`: ignores webhooks and cannot send.'),
+  throughputMps: z.number().int().describe('Messages per second the channel may send.'),
+  phoneNumberId: z.string().nullable().describe('WhatsApp: Meta\'s phone number ID; null for web chat.'),
+  wabaId: z.string().nullable().describe('WhatsApp: the WhatsApp Business Account ID; null for web chat.'),
+  appId: z.string().nullable().describe('WhatsApp: the Meta app ID; null when not given or for web chat.'),
+  graphApiUrl: z.string().nullable().describe('WhatsApp: the Graph API base URL in use; null for web chat.'),
+  graphApiVersion: z.string().nullable().describe('WhatsApp: the Graph API version in use, e.g. `v25.0`; null for web chat.'),
   webhookUrl: z.string().nullable().describe('WhatsApp: the callback URL to paste in Meta (WhatsApp › Configuration).'),
   verifyToken: z.string().nullable().describe('WhatsApp: the verify token to paste in Meta next to the callback URL.'),
-  credentials: z.object({ accessToken: hint, appSecret: hint }).nullable(),
-  displayPhoneNumber: z.string().nullable(),
-  verifiedName: z.string().nullable(),
+  credentials: z
+    .object({ accessToken: hint.describe('The access token (never returned in full).'), appSecret: hint.describe('The app secret (never returned in full).') })
+    .nullable()
+    .describe('WhatsApp: which secrets are stored, as hints; null for web chat.'),
+  displayPhoneNumber: z.string().nullable().describe('WhatsApp: the number as Meta displays it, learned by the last successful check; null before that.'),
+  verifiedName: z.string().nullable().describe('WhatsApp: the business display name Meta approved, learned by the last successful check; null before that.'),
   webhookVerifiedAt: iso.nullable().describe('When Meta last completed the verification handshake.'),
   lastWebhookAt: iso.nullable().describe('When the last signed webhook arrived.'),
-  lastCheck: z.object({ at: iso, ok: z.boolean(), message: z.string() }).nullable(),
+  lastCheck: z
+    .object({
+      at: iso.describe('When the check ran.'),
+      ok: z.boolean().describe('Whether the connection worked.'),
+      message: z.string().describe('What the check found, in words.'),
+    })
+    .nullable()
+    .describe('The last "check connection" result; null when never checked.'),
   publicId: z.string().nullable().describe('Web chat: the public id used in the widget URL.'),
   widgetUrl: z.string().nullable().describe('Web chat: the widget script URL.'),
   embedSnippet: z.string().nullable().describe('Web chat: the `<script>` tag to paste before `</body>`.'),
-  settings: webchatSettingsSchema.nullable(),
-  createdAt: iso,
-  updatedAt: iso,
+  settings: webchatSettingsSchema.nullable().describe('Web chat: appearance and behaviour; null for WhatsApp.'),
+  createdAt: iso.describe('When the channel was connected.'),
+  updatedAt: iso.describe('When it last changed.'),
 });
 
 /** Result of "check connection". */
 export const checkResultSchema = z.object({
-  ok: z.boolean(),
+  ok: z.boolean().describe('Whether WhatsApp accepted the credentials and answered.'),
   message: z.string().describe('What happened, in words, in the caller\'s language.'),
   errorCode: z.number().int().nullable().describe("Meta's error code when the check failed."),
   phoneNumber: z
     .object({
-      displayPhoneNumber: z.string(),
-      verifiedName: z.string(),
-      qualityRating: z.string().nullable(),
-      throughputLevel: z.string().nullable(),
+      displayPhoneNumber: z.string().describe('The number as Meta displays it.'),
+      verifiedName: z.string().describe('The business display name Meta approved.'),
+      qualityRating: z.string().nullable().describe('Meta\'s quality rating (`GREEN`, `YELLOW`, `RED`); null when not reported.'),
+      throughputLevel: z.string().nullable().describe('Meta\'s throughput level (e.g. `STANDARD`, `HIGH`); null when not reported.'),
     })
-    .nullable(),
-  checkedAt: iso,
+    .nullable()
+    .describe('What Meta reports about the number; null when the check failed.'),
+  checkedAt: iso.describe('When the check ran.'),
 });
 
 /** `GET /api/v1/channels` filters. */

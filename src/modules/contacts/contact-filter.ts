@@ -51,11 +51,19 @@ export function contactFilterSql(organizationId: string, filter: ContactFilter, 
   return and(...conditions)!;
 }
 
+/** Digits of a phone search used to find candidates in the trigram index (the subscriber's end of the number). */
+const PHONE_WINDOW = 7;
+
 function searchCondition(q: string, region?: CountryCode): SQL {
   const phone = phoneSearchTerms(q, region);
   if (phone) {
-    const like = sql`${contacts.searchText} like ${`%${phone.digits}%`}`;
-    return phone.e164 ? sql`(${contacts.phone} = ${phone.e164} or ${like})` : like;
+    // A number's first digits (country, operator) are shared by most contacts, so their trigrams match
+    // nearly every row and make the index scan slow: the index looks for the last digits, and the
+    // whole number is checked on the few rows it returns.
+    const window = phone.digits.slice(-PHONE_WINDOW);
+    const like = sql`${contacts.searchText} like ${`%${window}%`}`;
+    const contains = window === phone.digits ? like : sql`(${like} and strpos(${contacts.searchText}, ${phone.digits}) > 0)`;
+    return phone.e164 ? sql`(${contacts.phone} = ${phone.e164} or ${contains})` : contains;
   }
   const words = q.split(/\s+/).filter(Boolean).slice(0, 8);
   if (words.length === 1 && [...words[0]!].length < 3) {
@@ -63,5 +71,14 @@ function searchCondition(q: string, region?: CountryCode): SQL {
     return sql`(${contacts.searchName} collate "C") like lower(charla_unaccent(${escapeLike(words[0]!)})) || '%'`;
   }
   // Every word must appear in the name, the e-mail or the phone (one trigram index covers the three).
-  return and(...words.map((w) => sql`${contacts.searchText} like '%' || lower(charla_unaccent(${escapeLike(w)})) || '%'`))!;
+  return and(...words.map(wordCondition))!;
+}
+
+function wordCondition(word: string): SQL {
+  const like = (w: string) => sql`${contacts.searchText} like '%' || lower(charla_unaccent(${escapeLike(w)})) || '%'`;
+  // An e-mail's domain (gmail.com, the company's own) is shared by many contacts and its trigrams
+  // match most rows: the index looks for the part up to the "@", the whole word is checked after.
+  const at = word.indexOf('@');
+  if (at < 3 || at === word.length - 1) return like(word);
+  return sql`(${like(word.slice(0, at + 1))} and strpos(${contacts.searchText}, lower(charla_unaccent(${word}))) > 0)`;
 }

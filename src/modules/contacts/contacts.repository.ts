@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Db } from '../../db/client.ts';
 import { contactFields, contactGroupMembers, contactGroups, contacts, organizations } from '../../db/schema/index.ts';
@@ -105,41 +105,72 @@ function sortSpec(sort: ContactSort): SortSpec {
       };
     }
     case '-lastSeenAt':
+      // Only the contacts seen at least once (contacts_org_last_seen_idx, partial); listContactRows
+      // continues with the never-seen ones, newest first.
       return {
-        order: [sql`${contacts.lastSeenAt} desc nulls last`, sql`${id} desc`],
+        order: [sql`${contacts.lastSeenAt} desc nulls last`, sql`${id} desc nulls last`],
         select: sql`${contacts.lastSeenAt}::text`,
         key: (r) => [r.sortKey ?? '', r.id],
-        after: ([t, c]) =>
-          t === ''
-            ? sql`(${contacts.lastSeenAt} is null and ${id} < ${String(c)}::uuid)`
-            : sql`((${contacts.lastSeenAt}, ${id}) < (${String(t)}::timestamptz, ${String(c)}::uuid) or ${contacts.lastSeenAt} is null)`,
+        after: ([t, c]) => sql`(${contacts.lastSeenAt}, ${id}) < (${String(t)}::timestamptz, ${String(c)}::uuid)`,
       };
     default:
       return { order: [sql`${id} desc`], select: sql`null`, key: (r) => [r.id], after: ([c]) => sql`${id} < ${String(c)}` };
   }
 }
 
-/** A page of contacts matching a filter, in a sort order, after a cursor (keyset pagination). */
+/** A group as listed with a contact. */
+export interface ContactGroupRef {
+  id: string;
+  name: string;
+}
+
+/** The contact's groups (by name) as a JSON array, computed only for the rows of the page (qualified: the select list names columns bare). */
+const groupsJson = sql<ContactGroupRef[]>`(
+  select coalesce(json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name), '[]'::json)
+  from contact_group_members m join contact_groups g on g.id = m.group_id
+  where m.contact_id = contacts.id and m.organization_id = contacts.organization_id)`;
+
+/**
+ * A page of contacts matching a filter, in a sort order, after a cursor (keyset pagination), each with
+ * its groups: one query (two at the seen/never-seen boundary of the "last seen" sort).
+ */
 export async function listContactRows(
   db: Db,
   organizationId: string,
   filter: ContactFilter,
   options: { region?: CountryCode; sort: ContactSort; cursor?: string; limit: number },
-): Promise<{ items: ContactRow[]; nextCursor: string | null }> {
+): Promise<{ items: (ContactRow & { groups: ContactGroupRef[] })[]; nextCursor: string | null }> {
   const spec = sortSpec(options.sort);
   const arity = spec.key({ id: '', sortKey: '' } as ContactRow & { sortKey: string }).length;
   const after = decodeCursor(options.cursor, arity);
-  const rows = await db
-    .select({ contact: contacts, sortKey: sql<string | null>`${spec.select}` })
-    .from(contacts)
-    .where(and(contactFilterSql(organizationId, filter, options.region), after ? spec.after(after) : undefined))
-    .orderBy(...spec.order)
-    .limit(options.limit + 1);
+  const where = contactFilterSql(organizationId, filter, options.region);
+  const want = options.limit + 1;
+  let rows: { contact: ContactRow; sortKey: string | null; groups: ContactGroupRef[] }[] = [];
+  const lastSeen = options.sort === '-lastSeenAt';
+  // "Last seen" pages through the seen contacts first, then (cursor time '') the never-seen ones.
+  if (!lastSeen || !after || after[0] !== '') {
+    rows = await db
+      .select({ contact: contacts, sortKey: sql<string | null>`${spec.select}`, groups: groupsJson })
+      .from(contacts)
+      .where(and(where, lastSeen ? isNotNull(contacts.lastSeenAt) : undefined, after ? spec.after(after) : undefined))
+      .orderBy(...spec.order)
+      .limit(want);
+  }
+  if (lastSeen && rows.length < want) {
+    const before = after?.[0] === '' ? sql`${contacts.id} < ${String(after[1])}::uuid` : undefined;
+    const never = await db
+      .select({ contact: contacts, sortKey: sql<string | null>`null`, groups: groupsJson })
+      .from(contacts)
+      .where(and(where, isNull(contacts.lastSeenAt), before))
+      .orderBy(desc(contacts.id))
+      .limit(want - rows.length);
+    rows = [...rows, ...never];
+  }
   const hasMore = rows.length > options.limit;
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return {
-    items: page.map((r) => r.contact),
+    items: page.map((r) => ({ ...r.contact, groups: typeof r.groups === 'string' ? (JSON.parse(r.groups) as ContactGroupRef[]) : r.groups })),
     nextCursor: hasMore && last ? encodeCursor(spec.key({ ...last.contact, sortKey: last.sortKey })) : null,
   };
 }

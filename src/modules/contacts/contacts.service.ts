@@ -22,7 +22,8 @@ import {
 } from './contacts.repository.ts';
 import { mergeCustomFields } from './custom-field-values.ts';
 import { normalizeEmail } from './email.ts';
-import { normalizePhone, type PhoneProblem } from './phone.ts';
+import { normalizePhone, type PhoneProblem, toRegion } from './phone.ts';
+import { getOrganization } from '../organizations/organizations.service.ts';
 import { tableExists } from './data-links.ts';
 
 /** The postal address of a contact. */
@@ -73,10 +74,9 @@ export async function listContacts(
   filter: ContactFilter,
   page: { sort: ContactSort; cursor?: string; limit: number },
 ): Promise<{ items: ContactView[]; nextCursor: string | null }> {
-  const region = filter.q ? await orgRegion(db, organizationId) : undefined;
-  const result = await listContactRows(db, organizationId, filter, { ...page, region });
-  const groups = await groupsOfContacts(db, organizationId, result.items.map((c) => c.id));
-  return { items: result.items.map((c) => ({ ...c, groups: groups.get(c.id) ?? [] })), nextCursor: result.nextCursor };
+  // The organization as cached for requests (kept coherent across processes): a search costs one query.
+  const region = filter.q ? toRegion((await getOrganization(db, organizationId)).country) : undefined;
+  return listContactRows(db, organizationId, filter, { ...page, region });
 }
 
 /** Creates a contact from the API or the dashboard; required custom fields are enforced. */

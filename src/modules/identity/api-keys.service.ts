@@ -40,6 +40,18 @@ export async function resolveApiKey(deps: Pick<Deps, 'database'>, key: string): 
   return { ...resolved.principal };
 }
 
+/**
+ * The principal of a Bearer token when it is already resolved in this process's cache and its
+ * `lastUsedAt` needs no update — answered synchronously, so authenticating a busy API key costs no
+ * promise or database round trip; `undefined` otherwise (then call `resolveApiKey`).
+ */
+export function resolveCachedApiKey(deps: Pick<Deps, 'database'>, key: string): Principal | undefined {
+  if (!KEY_RE.test(key)) return undefined;
+  const resolved = notifiedCache<ResolvedKey>(deps.database.db, CACHE)?.peek(sha256(key));
+  if (!resolved || Date.now() - resolved.lastUsedAt > LAST_USED_RESOLUTION_MS) return undefined;
+  return { ...resolved.principal };
+}
+
 async function loadApiKey(db: Db, keyHash: string): Promise<ResolvedKey | undefined> {
   const [row] = await db
     .select({ id: apiKeys.id, organizationId: apiKeys.organizationId, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt })

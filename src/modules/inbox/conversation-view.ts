@@ -11,33 +11,43 @@ export const SERVICE_WINDOW_MS = 24 * 3600_000;
 
 /** A conversation as the API shows it. */
 export const conversationSchema = z.object({
-  id: z.uuid(),
-  status: z.enum(['unassigned', 'open', 'closed']),
-  channel: z.object({ id: z.uuid(), type: z.enum(['whatsapp', 'webchat']), name: z.string() }),
+  id: z.uuid().describe('Conversation id.'),
+  status: z.enum(['unassigned', 'open', 'closed']).describe('`unassigned`: waiting for someone; `open`: assigned; `closed`: done (a new message from the contact reopens it).'),
+  channel: z
+    .object({
+      id: z.uuid().describe('Channel id.'),
+      type: z.enum(['whatsapp', 'webchat']).describe('`whatsapp` or `webchat`.'),
+      name: z.string().describe('The channel\'s name.'),
+    })
+    .describe('The channel the conversation happens on.'),
   contact: z.object({
-    id: z.uuid(),
+    id: z.uuid().describe('Contact id.'),
     name: z.string().describe('Full name, or the phone / e-mail when the contact has no name.'),
-    firstName: z.string(),
-    lastName: z.string(),
-    phone: z.string().nullable(),
-    email: z.string().nullable(),
-    waId: z.string().nullable(),
-  }),
-  assignee: z.object({ membershipId: z.uuid(), name: z.string() }).nullable(),
+    firstName: z.string().describe('First name (may be empty).'),
+    lastName: z.string().describe('Last name (may be empty).'),
+    phone: z.string().nullable().describe('Phone number in E.164 format; null when unknown.'),
+    email: z.string().nullable().describe('E-mail address; null when unknown.'),
+    waId: z.string().nullable().describe('The contact\'s WhatsApp id; null for web chat visitors.'),
+  })
+  .describe('The customer.'),
+  assignee: z
+    .object({ membershipId: z.uuid().describe('The assigned member\'s membership id.'), name: z.string().describe('Their name.') })
+    .nullable()
+    .describe('The team member handling it; null when unassigned.'),
   aiEnabled: z.boolean().describe('Whether the AI assistant may answer in this conversation.'),
-  unreadCount: z.number().int(),
-  lastMessageAt: iso.nullable(),
+  unreadCount: z.number().int().describe('Messages from the contact not read by the team yet.'),
+  lastMessageAt: iso.nullable().describe('Last activity (message or note); null when it has none.'),
   lastInboundAt: iso.nullable().describe("The contact's last message."),
-  lastMessagePreview: z.string().nullable(),
+  lastMessagePreview: z.string().nullable().describe('The start of the last message, for lists; null when it has none.'),
   window: z
     .object({
       open: z.boolean().describe('Whether free-form messages may be sent now (always true on web chat).'),
       expiresAt: iso.nullable().describe('WhatsApp: when the 24-hour customer-service window closes; after that only templates.'),
     })
     .describe('The WhatsApp customer-service window.'),
-  closedAt: iso.nullable(),
-  createdAt: iso,
-  updatedAt: iso,
+  closedAt: iso.nullable().describe('When it was closed; null unless `status` is `closed`.'),
+  createdAt: iso.describe('When the conversation started.'),
+  updatedAt: iso.describe('When it last changed.'),
 });
 /** A presented conversation. */
 export type ConversationView = z.infer<typeof conversationSchema>;

@@ -13,7 +13,12 @@ import { checkIdempotencyKey, sendInConversation } from './send-message.ts';
 
 const tags = ['Inbox'];
 const counts = z
-  .object({ unassigned: z.number().int(), open: z.number().int(), closed: z.number().int(), all: z.number().int() })
+  .object({
+    unassigned: z.number().int().describe('Unassigned conversations.'),
+    open: z.number().int().describe('Open (assigned) conversations.'),
+    closed: z.number().int().describe('Closed conversations.'),
+    all: z.number().int().describe('All of them.'),
+  })
   .describe('Conversations in each status under the same search and assignee filter.');
 const idempotencyHeaders = z.object({
   'idempotency-key': z.string().optional().describe('Send the same key again (e.g. after a timeout) and the message is not sent twice.'),
@@ -39,7 +44,7 @@ export function registerConversationRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/v1/conversations/:id',
-    { schema: { tags, summary: 'Get a conversation', params: idParams, response: { 200: conversationSchema } } },
+    { schema: { tags, summary: 'Get a conversation', description: 'A conversation the caller may not see (ticket settings for agents) answers 404.', params: idParams, response: { 200: conversationSchema } } },
     async (req) => presentConversation(await getConversationRow(db, requirePrincipal(req), req.params.id)),
   );
 
@@ -83,7 +88,7 @@ export function registerConversationRoutes(app: App, deps: Deps) {
         summary: 'Show "typing…"',
         description: 'WhatsApp shows the indicator to the customer for up to 25 seconds (or until the reply). Best effort.',
         params: idParams,
-        response: { 200: z.object({ shown: z.boolean() }) },
+        response: { 200: z.object({ shown: z.boolean().describe('Whether the indicator was shown (false on channels without it, e.g. web chat, or when WhatsApp refused).') }) },
       },
     },
     async (req) => ({ shown: await showTyping(deps, requirePrincipal(req), req.params.id) }),

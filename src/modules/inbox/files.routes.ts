@@ -14,13 +14,13 @@ import type { StoredFile } from '../../db/schema/index.ts';
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
 const fileSchema = z.object({
-  id: z.uuid(),
-  filename: z.string().nullable(),
+  id: z.uuid().describe('File id; use it as `fileId` when sending media.'),
+  filename: z.string().nullable().describe('The uploaded file\'s name; null when it had none.'),
   mimeType: z.string().describe('Detected from the content when recognizable, otherwise as uploaded.'),
-  size: z.number().int(),
-  sha256: z.string(),
+  size: z.number().int().describe('Size in bytes.'),
+  sha256: z.string().describe('SHA-256 of the content, hex-encoded.'),
   url: z.string().describe('Authenticated download URL.'),
-  createdAt: z.iso.datetime(),
+  createdAt: z.iso.datetime().describe('When it was uploaded.'),
 });
 const presentFile = (f: StoredFile) => ({
   id: f.id,
@@ -77,7 +77,7 @@ export function registerFileRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/v1/files/:id',
-    { schema: { tags, summary: 'Get a file\'s details', params: idParams, response: { 200: fileSchema } } },
+    { schema: { tags, summary: 'Get a file\'s details', description: 'Name, type, size and checksum of an uploaded or received file, and its download URL.', params: idParams, response: { 200: fileSchema } } },
     async (req) => presentFile(await getFileForPrincipal(deps.database.db, requirePrincipal(req), req.params.id)),
   );
 

@@ -21,7 +21,7 @@ export function registerDirectMessageRoutes(app: App, deps: Deps) {
           'Creates the contact and the conversation when needed. Outside the 24-hour customer-service window (e.g. a first message) only templates are accepted.',
           'Send an `Idempotency-Key` header: repeating the request with the same key returns the first message instead of sending twice.',
         ].join('\n\n'),
-        headers: z.object({ 'idempotency-key': z.string().optional() }),
+        headers: z.object({ 'idempotency-key': z.string().optional().describe('Send the same key again (e.g. after a timeout) and the message is not sent twice.') }),
         body: directMessageBody,
         response: { 201: sentSchema, 200: sentSchema },
       },

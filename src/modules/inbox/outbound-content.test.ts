@@ -57,4 +57,13 @@ describe('outbound content', () => {
     const { wire } = roundTrip({ type: 'media', mediaType: 'document', link: 'https://example.com/boleto.pdf', filename: 'boleto.pdf', caption: 'Seu boleto' });
     expect(wire).toMatchObject({ type: 'document', media: { link: 'https://example.com/boleto.pdf' }, filename: 'boleto.pdf', caption: 'Seu boleto' });
   });
+
+  it('Ogg/Opus files are WhatsApp audio, and voice notes say so', () => {
+    const file = { id: 'f1', mimeType: 'audio/ogg; codecs=opus', size: 2048, filename: 'reply.ogg' } as Parameters<typeof storedContentOf>[1];
+    const stored = storedContentOf(outboundBody.parse({ type: 'media', mediaType: 'audio', fileId: '0195f3a2-0000-7000-8000-000000000001' }) as never, file, 'whatsapp');
+    expect(stored).toMatchObject({ type: 'audio', payload: { media: { mimeType: 'audio/ogg; codecs=opus' } } });
+    const voice = { ...stored, payload: { media: { ...(stored.payload.media as object), voice: true } } };
+    expect(whatsAppMessageOf(voice, { ...refs, mediaId: '991' })).toMatchObject({ type: 'audio', media: { id: '991' }, voice: true });
+    expect(whatsAppMessageOf(stored, { ...refs, mediaId: '991' })).not.toHaveProperty('voice');
+  });
 });

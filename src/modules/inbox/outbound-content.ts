@@ -32,7 +32,8 @@ export function storedContentOf(body: Exclude<OutboundBody, { type: 'reaction' }
     case 'media': {
       if (file && channelType === 'whatsapp') {
         const rule = MEDIA_RULES[body.mediaType]!;
-        if (!rule.mimes.test(file.mimeType)) {
+        // Parameters do not matter to WhatsApp: an Ogg voice note is `audio/ogg; codecs=opus`.
+        if (!rule.mimes.test(file.mimeType.split(';')[0]!.trim().toLowerCase())) {
           throw unprocessable(`WhatsApp does not accept ${file.mimeType} as ${body.mediaType}`, 'unsupported_media_type');
         }
         if (file.size > rule.maxBytes) {
@@ -80,6 +81,7 @@ export function whatsAppMessageOf(
       if (!ref) throw new Error('The message has no media to send');
       if (row.type === 'image' || row.type === 'video') return { ...common, type: row.type, media: ref, caption: row.body ?? undefined };
       if (row.type === 'document') return { ...common, type: 'document', media: ref, caption: row.body ?? undefined, filename: media.filename ?? undefined };
+      if (row.type === 'audio') return { ...common, type: 'audio', media: ref, ...(media.voice === true ? { voice: true } : {}) };
       return { ...common, type: row.type, media: ref };
     }
     case 'template': {

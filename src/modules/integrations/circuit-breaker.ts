@@ -37,10 +37,7 @@ export async function admitCall(db: Db, integration: Pick<Integration, 'id' | 'o
 export async function recordCallOutcome(db: Db, integration: Pick<Integration, 'id' | 'organizationId'>, outcome: { failed: boolean; probe: boolean }): Promise<void> {
   const where = and(eq(integrations.id, integration.id), eq(integrations.organizationId, integration.organizationId));
   if (!outcome.failed) {
-    await db
-      .update(integrations)
-      .set({ circuitFailures: 0, circuitOpenUntil: null, circuitProbeUntil: null })
-      .where(and(where, or(sql`${integrations.circuitFailures} > 0`, sql`${integrations.circuitOpenUntil} is not null`)));
+    await closeCircuit(db, integration);
     return;
   }
   const failures = sql`${integrations.circuitFailures} + 1`;
@@ -53,6 +50,24 @@ export async function recordCallOutcome(db: Db, integration: Pick<Integration, '
       circuitProbeUntil: null,
     })
     .where(where);
+}
+
+/**
+ * The statement a success runs: resets the failure count and closes the circuit — a no-op (no row
+ * written, no lock taken) when it was already closed. A query builder, so the executor can run it in
+ * the same statement as the call's log entry.
+ */
+export function closeCircuit(db: Db, integration: Pick<Integration, 'id' | 'organizationId'>) {
+  return db
+    .update(integrations)
+    .set({ circuitFailures: 0, circuitOpenUntil: null, circuitProbeUntil: null })
+    .where(
+      and(
+        eq(integrations.id, integration.id),
+        eq(integrations.organizationId, integration.organizationId),
+        or(sql`${integrations.circuitFailures} > 0`, sql`${integrations.circuitOpenUntil} is not null`),
+      ),
+    );
 }
 
 /** Gives back a probe lease without a verdict (the call never reached the remote system). */

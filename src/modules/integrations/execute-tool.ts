@@ -1,7 +1,8 @@
 import { type Locale, resolveLocale } from '../../shared/i18n.ts';
+import { newId } from '../../shared/ids.ts';
 import { toRegion } from '../contacts/index.ts';
 import { getOrganization } from '../organizations/organizations.service.ts';
-import { admitCall, recordCallOutcome, releaseProbe } from './circuit-breaker.ts';
+import { admitCall, closeCircuit, recordCallOutcome, releaseProbe } from './circuit-breaker.ts';
 import { type ArgumentIssue, coerceArguments } from './coerce-arguments.ts';
 import { openSecrets, secretPlaintexts } from './integration-secrets.ts';
 import { tIntegrations } from './integrations.i18n.ts';
@@ -29,6 +30,12 @@ export interface ExecuteToolInput {
   locale?: Locale;
   /** Return the exact request and response, secrets masked (the Test panel). */
   trace?: boolean;
+  /**
+   * When given, the call's log entry is written without waiting for its commit: the write's promise is
+   * added here and the caller must await every one before it finishes (the assistant does at the end of
+   * the turn, so the commit overlaps the model's next step instead of delaying it).
+   */
+  pendingWrites?: Promise<unknown>[];
 }
 
 /** The outcome of a tool call, in the shape both brains consume. */
@@ -82,8 +89,12 @@ export async function executeTool(deps: ExecutorDeps, input: ExecuteToolInput): 
       outcome.fallbackMessage = row.fallbackMessage?.trim() || tIntegrations(locale, row.handoffOnFailure ? 'fallbackHandoff' : 'fallback');
       outcome.handoff = row.handoffOnFailure;
     }
-    if (logged.record) await recordCallOutcome(deps.database.db, integration, { failed: !!logged.remoteFailure, probe: !!logged.probe });
-    const callId = await logToolCall(deps.database.db, {
+    // A success closes the circuit in the same statement as the log entry; a failure counts first (it may open it).
+    const closing = logged.record && !logged.remoteFailure;
+    if (logged.record && !closing) await recordCallOutcome(deps.database.db, integration, { failed: true, probe: !!logged.probe });
+    const callId = newId();
+    const write = logToolCall(deps.database.db, {
+      id: callId,
       organizationId: input.organizationId,
       // An unsaved draft (the Test panel) has no id yet.
       toolId: row.id || null,
@@ -97,7 +108,12 @@ export async function executeTool(deps: ExecutorDeps, input: ExecuteToolInput): 
       latencyMs,
       errorCode: outcome.error?.code ?? null,
       error: outcome.error?.message ?? null,
-    });
+    }, closing ? closeCircuit(deps.database.db, integration) : undefined);
+    if (input.pendingWrites) {
+      // Marked handled here; the caller awaits the write itself (and sees its error there).
+      write.catch(() => undefined);
+      input.pendingWrites.push(write);
+    } else await write;
     return { ...outcome, latencyMs, callId };
   };
 

@@ -40,7 +40,7 @@ export async function importOpenApi(deps: Pick<Deps, 'database' | 'secrets'>, or
   const integration = await findIntegration(db, organizationId, integrationId);
   if (!integration) throw integrationNotFound();
   if (integration.kind === 'mcp') throw mcpToolsAreSynced();
-  const preview = previewOpenApi(input.document);
+  const preview = await previewOpenApi(input.document);
   const baseUrl = integration.baseUrl ?? preview.servers[0] ?? null;
   const base = { title: preview.title, version: preview.version, servers: preview.servers, baseUrl, operations: preview.operations };
   if (!input.operations) return { ...base, created: [] };

@@ -20,23 +20,28 @@ const importBody = z.strictObject({
 });
 const operationSchema = z.object({
   key: z.string().describe('`METHOD /path`.'),
-  operationId: z.string().nullable(),
-  method: z.string(),
-  path: z.string(),
-  summary: z.string(),
-  importable: z.boolean(),
-  warnings: z.array(z.string()),
+  operationId: z.string().nullable().describe('The operation\'s `operationId`; null when the document gives none.'),
+  method: z.string().describe('The HTTP method, upper-case.'),
+  path: z.string().describe('The path as the document writes it, e.g. `/orders/{id}`.'),
+  summary: z.string().describe('The operation\'s summary (or description); may be empty.'),
+  importable: z.boolean().describe('Whether it can become a tool (false when a required input cannot be expressed; see `warnings`).'),
+  warnings: z.array(z.string()).describe('What the conversion left out or could not express, in words.'),
   tool: toolCreateBody.partial().nullable().describe('The tool definition it would become.'),
 });
 const importResult = z.object({
-  title: z.string(),
-  version: z.string(),
-  servers: z.array(z.string()),
+  title: z.string().describe('The document\'s `info.title`.'),
+  version: z.string().describe('The document\'s `info.version`.'),
+  servers: z.array(z.string()).describe('The server URLs the document lists.'),
   baseUrl: z.string().nullable().describe('The base URL the tools use (the integration\'s, or the document\'s first server).'),
-  operations: z.array(operationSchema),
-  created: z.array(toolSchema),
+  operations: z.array(operationSchema).describe('Every operation of the document.'),
+  created: z.array(toolSchema).describe('The tools created (empty for a preview or a dry run).'),
 });
-const syncResult = z.object({ added: z.array(z.string()), updated: z.array(z.string()), removed: z.array(z.string()), tools: z.array(toolSchema) });
+const syncResult = z.object({
+  added: z.array(z.string()).describe('Names of the tools the server has that were added.'),
+  updated: z.array(z.string()).describe('Names of the existing tools refreshed from the server (parameters and input schema).'),
+  removed: z.array(z.string()).describe('Names of the tools the server no longer has, now removed.'),
+  tools: z.array(toolSchema).describe('The integration\'s tools after the sync.'),
+});
 
 /** `/api/v1/integrations`: CRUD, OpenAPI import and MCP tool sync. */
 export function registerIntegrationRoutes(app: App, deps: Deps) {
@@ -44,7 +49,7 @@ export function registerIntegrationRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/v1/integrations',
-    { schema: { tags, summary: 'List integrations', querystring: pageQuery, response: { 200: pageOf(integrationSchema) } } },
+    { schema: { tags, summary: 'List integrations', description: 'Every HTTP and MCP integration with its tool count; secrets appear only as hints. Owners and managers.', querystring: pageQuery, response: { 200: pageOf(integrationSchema) } } },
     async (req) => {
       const p = requirePermission(req, 'assistant.manage');
       return listIntegrations(db, p.organizationId, req.query);
@@ -71,7 +76,7 @@ export function registerIntegrationRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/v1/integrations/:id',
-    { schema: { tags, summary: 'Get an integration', params: idParams, response: { 200: integrationSchema } } },
+    { schema: { tags, summary: 'Get an integration', description: 'Its settings, secret hints (never the secrets), circuit breaker state and OAuth token cache.', params: idParams, response: { 200: integrationSchema } } },
     async (req) => {
       const p = requirePermission(req, 'assistant.manage');
       return getIntegration(db, p.organizationId, req.params.id);

@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { createSafeFetch, OutboundHttpError, type SafeFetchOptions } from '../../adapters/outbound-http/safe-fetch.ts';
 import type { Integration } from '../../db/schema/index.ts';
 import { type IntegrationSecrets, secretPlaintexts } from './integration-secrets.ts';
@@ -31,7 +30,8 @@ export class McpFailure extends Error {
 
 /**
  * Opens an MCP client session over streamable HTTP with the integration's headers and credentials,
- * every request going through the SSRF-guarded fetch, runs `fn`, and closes the session.
+ * every request going through the SSRF-guarded fetch, runs `fn`, and closes the session. The MCP SDK
+ * is imported on first use (it costs a start about 170 ms of CPU; see bench/foundation.bench.ts).
  */
 export async function withMcpClient<T>(
   deps: ExecutorDeps,
@@ -58,6 +58,10 @@ export async function withMcpClient<T>(
     if (err instanceof ToolInputError || err instanceof AuthFailure) throw new McpFailure(err.code, masked(err.message), err instanceof AuthFailure && err.code === 'oauth_timeout');
     throw err;
   }
+  const [{ Client }, { StreamableHTTPClientTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ]);
   const client = new Client({ name: 'charla', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(url, {
     requestInit: { headers: Object.fromEntries(headers) },

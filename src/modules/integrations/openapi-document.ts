@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { asSchema, type JsonSchemaLike, parameterFromSchema } from './json-schema-params.ts';
 import { invalidOpenApi } from './integrations.errors.ts';
 import { type HttpMethod, type JsonValue, type NameValue, PARAMETER_NAME, TOOL_DEFAULTS, type ToolParameter } from './tool-definition.ts';
@@ -36,12 +35,15 @@ const MAX_DOCUMENT = 2 * 1024 * 1024;
  * Reads an OpenAPI 3.x document (JSON or YAML text) and proposes one tool per operation: parameters
  * from path, query and header parameters and the JSON body's scalar properties (local `$ref`s
  * resolved), the request with `{{placeholders}}`, and a description from the summary and description.
+ * The YAML parser is imported only for YAML documents (see bench/foundation.bench.ts).
  */
-export function previewOpenApi(text: string): OpenApiPreview {
+export async function previewOpenApi(text: string): Promise<OpenApiPreview> {
   if (text.length > MAX_DOCUMENT) throw invalidOpenApi('The document is larger than 2 MB');
+  const isJson = /^\s*[{[]/.test(text);
+  const parseYaml = isJson ? undefined : (await import('yaml')).parse;
   let doc: unknown;
   try {
-    doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+    doc = parseYaml ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
   } catch (err) {
     throw invalidOpenApi(`The document is neither valid JSON nor valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

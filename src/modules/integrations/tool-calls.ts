@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { toolCalls } from '../../db/schema/index.ts';
 import { newId } from '../../shared/ids.ts';
@@ -7,6 +7,8 @@ import type { ToolParameter } from './tool-definition.ts';
 
 /** One row of the call log. */
 export interface ToolCallLog {
+  /** The entry's id, when the caller needs it before the write completes (a new one otherwise). */
+  id?: string;
   organizationId: string;
   toolId: string | null;
   integrationId: string | null;
@@ -21,10 +23,14 @@ export interface ToolCallLog {
   error?: string | null;
 }
 
-/** Appends a call to the log (the reports read success rates and latency from it). Returns its id. */
-export async function logToolCall(db: Db, entry: ToolCallLog): Promise<string> {
-  const id = newId();
-  await db.insert(toolCalls).values({
+/**
+ * Appends a call to the log (the reports read success rates and latency from it). Returns its id.
+ * `alongside` is another write to run in the same statement (one round trip, one commit), such as
+ * closing the integration's circuit after a success.
+ */
+export async function logToolCall(db: Db, entry: ToolCallLog, alongside?: SQLWrapper): Promise<string> {
+  const id = entry.id ?? newId();
+  const insert = db.insert(toolCalls).values({
     id,
     ...entry,
     conversationId: entry.conversationId ?? null,
@@ -33,6 +39,8 @@ export async function logToolCall(db: Db, entry: ToolCallLog): Promise<string> {
     error: entry.error?.slice(0, 1000) ?? null,
     latencyMs: Math.max(0, Math.round(entry.latencyMs)),
   });
+  if (alongside) await db.execute(sql`with alongside as (${alongside.getSQL()}) ${insert.getSQL()}`);
+  else await insert;
   return id;
 }
 

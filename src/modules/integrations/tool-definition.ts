@@ -60,7 +60,7 @@ export type ToolParameter = z.output<typeof toolParameterSchema>;
 
 /** A name/value pair of headers or query parameters; the value may hold placeholders. */
 export const nameValueSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1).max(100).describe('The header or query parameter name.'),
   value: z.string().max(2000).describe('May contain `{{param}}`, `{{contact.phone}}`, `{{secrets.name}}`…'),
 });
 export type NameValue = z.infer<typeof nameValueSchema>;
@@ -80,14 +80,18 @@ export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
 
 /** The HTTP request a tool sends, with placeholders. */
 export const toolRequestSchema = z.strictObject({
-  method: z.enum(HTTP_METHODS).default('GET'),
+  method: z.enum(HTTP_METHODS).default('GET').describe('The HTTP method: `GET` (default), `POST`, `PUT`, `PATCH` or `DELETE`; only GET, PUT and DELETE are retried.'),
   url: z
     .string()
     .trim()
     .min(1)
     .max(2000)
     .describe('A path joined to the integration\'s base URL (`/orders/{{orderId}}`) or an absolute http(s) URL. Placeholders only in the path and query.'),
-  headers: z.array(nameValueSchema.extend({ name: z.string().regex(HEADER_NAME, 'Not a valid header name') })).max(30).default([]),
+  headers: z
+    .array(nameValueSchema.extend({ name: z.string().regex(HEADER_NAME, 'Not a valid header name').describe('The header name.') }))
+    .max(30)
+    .default([])
+    .describe('Headers of this request, besides the integration\'s.'),
   query: z.array(nameValueSchema).max(30).default([]).describe('Query parameters added to the URL (values URL-encoded).'),
   body: z
     .unknown()
@@ -99,7 +103,7 @@ export type ToolRequest = z.output<typeof toolRequestSchema>;
 
 /** Picks a value of the JSON response into a variable. */
 export const responseMappingSchema = z.strictObject({
-  variable: z.string().regex(PARAMETER_NAME, 'Use letters, digits and underscores, starting with a letter'),
+  variable: z.string().regex(PARAMETER_NAME, 'Use letters, digits and underscores, starting with a letter').describe('The variable\'s name, used as `{{variable}}` in the reply template.'),
   path: z.string().trim().min(1).max(300).describe('A JSONPath-like path: `data.order.status`, `items[0].name`, `$.total`, `items[*].sku`.'),
 });
 export type ResponseMapping = z.infer<typeof responseMappingSchema>;

@@ -11,7 +11,7 @@ import { builtinToolDefinitions } from './builtin-tools.ts';
 import { testDraftTool, testTool } from './test-tool.ts';
 import { PARAMETER_TYPES } from './tool-definition.ts';
 import { listToolCalls } from './tool-calls.ts';
-import { toolCreateBody, toolDraftTestBody, toolPatchBody, toolSchema, toolTestBody, toolTestResultSchema } from './tools.schemas.ts';
+import { callStatus, toolCreateBody, toolDraftTestBody, toolPatchBody, toolSchema, toolTestBody, toolTestResultSchema } from './tools.schemas.ts';
 import { createTool, deleteTool, getTool, listTools, loadTool, updateTool } from './tools.service.ts';
 
 const tags = ['Tools'];
@@ -19,25 +19,34 @@ const nestedParams = z.object({ id: z.uuid().describe('The integration\'s id.'),
 const toolListQuery = pageQuery.extend({ enabled: z.enum(['true', 'false']).optional().describe('`true`: only tools the assistant may use now (tool and integration enabled).') });
 
 const builtinSchema = z.object({
-  name: z.string(),
-  description: z.string(),
-  parameters: z.array(z.object({ name: z.string(), type: z.enum(PARAMETER_TYPES), description: z.string(), required: z.boolean() })),
-  inputSchema: z.record(z.string(), z.unknown()),
-  requiresConfirmation: z.boolean(),
+  name: z.string().describe('The name the assistant calls it by, e.g. `handoff_to_human`.'),
+  description: z.string().describe('What it does and when the assistant uses it.'),
+  parameters: z
+    .array(
+      z.object({
+        name: z.string().describe('The parameter\'s name.'),
+        type: z.enum(PARAMETER_TYPES).describe('The parameter\'s type.'),
+        description: z.string().describe('What the value is.'),
+        required: z.boolean().describe('Whether it is required.'),
+      }),
+    )
+    .describe('Its inputs.'),
+  inputSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the arguments, as given to a model.'),
+  requiresConfirmation: z.boolean().describe('Whether the customer confirms the arguments before it runs.'),
   needsConversation: z.boolean().describe('Needs a conversation: unavailable in the playground without one.'),
 });
 const callSchema = z.object({
-  id: z.uuid(),
-  toolName: z.string(),
-  conversationId: z.uuid().nullable(),
-  source: z.enum(['assistant', 'test', 'playground']),
+  id: z.uuid().describe('Call id.'),
+  toolName: z.string().describe('The tool\'s name at the time of the call.'),
+  conversationId: z.uuid().nullable().describe('The conversation it ran in; null for tests and the playground.'),
+  source: z.enum(['assistant', 'test', 'playground']).describe('Who called it: the `assistant` in a conversation, a `test` run, or the `playground`.'),
   arguments: z.record(z.string(), z.unknown()).describe('Redacted: secrets removed, e-mails and phones partly masked.'),
-  status: z.enum(['ok', 'error', 'timeout', 'circuit_open']),
-  httpStatus: z.number().int().nullable(),
-  latencyMs: z.number().int(),
-  errorCode: z.string().nullable(),
-  error: z.string().nullable(),
-  createdAt: z.iso.datetime(),
+  status: z.enum(['ok', 'error', 'timeout', 'circuit_open']).describe(callStatus),
+  httpStatus: z.number().int().nullable().describe('The HTTP status of the response; null when none came.'),
+  latencyMs: z.number().int().describe('Time taken, in milliseconds.'),
+  errorCode: z.string().nullable().describe('Stable error code; null on success.'),
+  error: z.string().nullable().describe('What went wrong, in words (redacted); null on success.'),
+  createdAt: z.iso.datetime().describe('When the call was made.'),
 });
 
 /** Tools of integrations (`/api/v1/integrations/{id}/tools`), the organization's tools (`/api/v1/tools`), tests and the call log. */
@@ -92,7 +101,7 @@ export function registerToolRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/v1/integrations/:id/tools/:toolId',
-    { schema: { tags, summary: 'Get a tool of an integration', params: nestedParams, response: { 200: toolSchema } } },
+    { schema: { tags, summary: 'Get a tool of an integration', description: 'Answers 404 when the tool belongs to another integration.', params: nestedParams, response: { 200: toolSchema } } },
     async (req) => {
       const p = requirePermission(req, 'assistant.manage');
       return getTool(db, p.organizationId, req.params.toolId, req.params.id);
@@ -135,7 +144,7 @@ export function registerToolRoutes(app: App, deps: Deps) {
         tags,
         summary: 'List the built-in tools',
         description: 'Knowledge search, contact lookup and save (the CRM lead flow), notes, hand-off and closing the conversation, described in the organization\'s language.',
-        response: { 200: z.object({ items: z.array(builtinSchema) }) },
+        response: { 200: z.object({ items: z.array(builtinSchema).describe('Every built-in tool.') }) },
       },
     },
     async (req) => {
@@ -147,7 +156,7 @@ export function registerToolRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/v1/tools/:id',
-    { schema: { tags, summary: 'Get a tool', params: idParams, response: { 200: toolSchema } } },
+    { schema: { tags, summary: 'Get a tool', description: 'Any tool of the organization by its id, with the JSON Schema of its arguments as a model sees it.', params: idParams, response: { 200: toolSchema } } },
     async (req) => {
       const p = requirePermission(req, 'assistant.manage');
       return getTool(db, p.organizationId, req.params.id);

@@ -10,6 +10,8 @@ import {
 } from './tool-definition.ts';
 
 const iso = z.iso.datetime();
+/** Outcome of a tool call. */
+export const callStatus = '`ok`, `error`, `timeout`, or `circuit_open` (the integration is failing and was not called).';
 
 const fields = {
   name: z.string().trim().regex(TOOL_NAME, 'Use snake_case: lower-case letters, digits and underscores, starting with a letter (at most 64)').describe('Unique in the organization, e.g. `order_status`.'),
@@ -65,57 +67,61 @@ export const toolPatchBody = z.strictObject({
 export type ToolPatchInput = z.infer<typeof toolPatchBody>;
 
 const parameterView = z.object({
-  name: z.string(),
-  type: z.enum(PARAMETER_TYPES),
-  description: z.string(),
-  required: z.boolean(),
-  pattern: z.string().nullable(),
-  enumValues: z.array(z.string()).nullable(),
-  example: z.string().nullable(),
+  name: z.string().describe('The parameter\'s name, referenced as `{{name}}`.'),
+  type: z.enum(PARAMETER_TYPES).describe('`string`, `number`, `integer`, `boolean`, `enum`, `date` (YYYY-MM-DD), `email` or `phone` (E.164).'),
+  description: z.string().describe('What the value is; the assistant uses it to ask for it.'),
+  required: z.boolean().describe('Whether the tool cannot run without it.'),
+  pattern: z.string().nullable().describe('A regular expression the whole value must match; null for none.'),
+  enumValues: z.array(z.string()).nullable().describe('The allowed values of an `enum` parameter; null for other types.'),
+  example: z.string().nullable().describe('A sample value; null for none.'),
 });
+const nameValueView = z.object({ name: z.string().describe('The header or query parameter name.'), value: z.string().describe('Its value.') });
 
 /** A tool as the API returns it. */
 export const toolSchema = z.object({
-  id: z.uuid(),
-  integrationId: z.uuid(),
-  integrationName: z.string(),
-  kind: z.enum(['http', 'mcp']),
-  name: z.string(),
-  description: z.string(),
-  examples: z.array(z.string()),
-  parameters: z.array(parameterView),
+  id: z.uuid().describe('Tool id.'),
+  integrationId: z.uuid().describe('The integration it belongs to.'),
+  integrationName: z.string().describe('The integration\'s name.'),
+  kind: z.enum(['http', 'mcp']).describe('`http`: a request template; `mcp`: a tool of an MCP server.'),
+  name: z.string().describe('The name the assistant calls it by (snake_case, unique in the organization).'),
+  description: z.string().describe('When to use it; the assistant decides by it.'),
+  examples: z.array(z.string()).describe('Phrases a customer might say that call for this tool.'),
+  parameters: z.array(parameterView).describe('The inputs collected before calling.'),
   inputSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the arguments, as given to a model.'),
   request: z
     .object({
-      method: z.string(),
-      url: z.string(),
-      headers: z.array(z.object({ name: z.string(), value: z.string() })),
-      query: z.array(z.object({ name: z.string(), value: z.string() })),
-      body: z.unknown().nullable(),
+      method: z.string().describe('The HTTP method.'),
+      url: z.string().describe('The path or absolute URL, with placeholders.'),
+      headers: z.array(nameValueView).describe('Headers of this request, with placeholders.'),
+      query: z.array(nameValueView).describe('Query parameters, with placeholders.'),
+      body: z.unknown().nullable().describe('The JSON body template; null for none.'),
     })
-    .nullable(),
-  mcpToolName: z.string().nullable(),
-  responseMapping: z.array(z.object({ variable: z.string(), path: z.string() })),
-  responseMode: z.enum(RESPONSE_MODES),
-  replyTemplate: z.string().nullable(),
-  timeoutMs: z.number().int(),
-  retries: z.number().int(),
-  fallbackMessage: z.string().nullable(),
-  handoffOnFailure: z.boolean(),
-  requiresConfirmation: z.boolean(),
-  enabled: z.boolean(),
-  createdAt: iso,
-  updatedAt: iso,
+    .nullable()
+    .describe('The HTTP request (HTTP tools); null for MCP tools.'),
+  mcpToolName: z.string().nullable().describe('MCP: the tool\'s name on the server; null for HTTP tools.'),
+  responseMapping: z
+    .array(z.object({ variable: z.string().describe('The variable\'s name.'), path: z.string().describe('The path in the JSON response.') }))
+    .describe('Values picked from the JSON response into variables.'),
+  responseMode: z.enum(RESPONSE_MODES).describe('`template`: the assistant replies with `replyTemplate`; `json`: it words the reply from the trimmed JSON.'),
+  replyTemplate: z.string().nullable().describe('The reply in `template` mode, with `{{variables}}`; null for none.'),
+  timeoutMs: z.number().int().describe('Deadline of the whole call, retries included, in milliseconds.'),
+  retries: z.number().int().describe('Retries with backoff on 429/5xx and network errors (idempotent methods only).'),
+  fallbackMessage: z.string().nullable().describe('Said to the customer when the call fails; null for the default phrase.'),
+  handoffOnFailure: z.boolean().describe('Whether a failed call hands the conversation to a person.'),
+  requiresConfirmation: z.boolean().describe('Whether the customer confirms the arguments before the call.'),
+  enabled: z.boolean().describe('Disabled tools are not offered to the assistant.'),
+  createdAt: iso.describe('When it was created.'),
+  updatedAt: iso.describe('When it last changed.'),
 });
 export type ToolView = z.infer<typeof toolSchema>;
 
 /** Sample contact of a test run. */
 export const testContactInput = z
   .strictObject({
-    firstName: z.string().max(120).optional(),
-    lastName: z.string().max(120).optional(),
-    phone: z.string().max(40).optional(),
-    email: z.string().max(254).optional(),
+    firstName: z.string().max(120).optional().describe('Value of `{{contact.firstName}}`.'),
+    lastName: z.string().max(120).optional().describe('Value of `{{contact.lastName}}`.'),
+    phone: z.string().max(40).optional().describe('Value of `{{contact.phone}}`.'),
+    email: z.string().max(254).optional().describe('Value of `{{contact.email}}`.'),
   })
   .describe('Sample values for `{{contact.*}}` placeholders.');
 
@@ -128,37 +134,54 @@ const argsInput = z
 export const toolTestBody = z.strictObject({ args: argsInput.default({}), contact: testContactInput.optional() });
 
 /** Body of `POST /api/v1/integrations/{id}/tools/test`: a draft tool, tested without saving. */
-export const toolDraftTestBody = z.strictObject({ tool: toolCreateBody, args: argsInput.default({}), contact: testContactInput.optional() });
+export const toolDraftTestBody = z.strictObject({ tool: toolCreateBody.describe('The tool as it would be created.'), args: argsInput.default({}), contact: testContactInput.optional() });
 
 /** What a test run shows: the exact request (secrets masked), the response, and what the assistant would get. */
 export const toolTestResultSchema = z.object({
-  status: z.enum(['ok', 'error', 'timeout', 'circuit_open']),
-  httpStatus: z.number().int().nullable(),
-  latencyMs: z.number().int(),
+  status: z.enum(['ok', 'error', 'timeout', 'circuit_open']).describe(callStatus),
+  httpStatus: z.number().int().nullable().describe('The HTTP status of the last response; null when none came (MCP, timeout, network error).'),
+  latencyMs: z.number().int().describe('Time taken, in milliseconds.'),
   request: z
     .object({
-      method: z.string(),
+      method: z.string().describe('The HTTP method.'),
       url: z.string().describe('Secrets masked as `••••••`.'),
-      headers: z.array(z.object({ name: z.string(), value: z.string() })).describe('Credentials masked.'),
-      body: z.string().nullable(),
+      headers: z.array(nameValueView).describe('The headers as sent, credentials masked.'),
+      body: z.string().nullable().describe('The body as sent, secrets masked; null for none.'),
     })
     .nullable()
     .describe('Null when the request could not be built (see `error`).'),
   response: z
     .object({
-      status: z.number().int(),
-      headers: z.array(z.object({ name: z.string(), value: z.string() })),
+      status: z.number().int().describe('The HTTP status.'),
+      headers: z.array(nameValueView).describe('The response headers.'),
       body: z.string().describe('The body as text, trimmed to 64 KiB, secrets masked.'),
       json: z.unknown().nullable().describe('The parsed body when it is JSON (for picking response mapping paths).'),
-      truncated: z.boolean(),
+      truncated: z.boolean().describe('Whether `body` was cut at 64 KiB.'),
     })
-    .nullable(),
-  attempts: z.number().int(),
-  variables: z.record(z.string(), z.unknown()),
-  reply: z.string().nullable(),
+    .nullable()
+    .describe('The last response; null when none came.'),
+  attempts: z.number().int().describe('Attempts made, retries included.'),
+  variables: z.record(z.string(), z.unknown()).describe('The values the response mapping picked, by variable.'),
+  reply: z.string().nullable().describe('What the assistant would say in `template` mode; null otherwise or on failure.'),
   json: z.unknown().nullable().describe('What the model would receive in `json` mode (trimmed).'),
-  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ param: z.string(), problem: z.string(), message: z.string() })).optional() }).nullable(),
-  fallbackMessage: z.string().nullable(),
-  handoff: z.boolean(),
+  error: z
+    .object({
+      code: z.string().describe('Stable error code, e.g. `invalid_arguments` or `http_error`.'),
+      message: z.string().describe('What went wrong, in words.'),
+      issues: z
+        .array(
+          z.object({
+            param: z.string().describe('The parameter.'),
+            problem: z.string().describe('Stable problem code, e.g. `required` or `pattern`.'),
+            message: z.string().describe('What is wrong with it, in words.'),
+          }),
+        )
+        .optional()
+        .describe('Argument problems, when the arguments were invalid.'),
+    })
+    .nullable()
+    .describe('What went wrong; null on success.'),
+  fallbackMessage: z.string().nullable().describe('What the customer would be told after a failure; null on success.'),
+  handoff: z.boolean().describe('Whether the conversation would be handed to a person.'),
 });
 export type ToolTestResult = z.infer<typeof toolTestResultSchema>;

@@ -1,5 +1,5 @@
 import type { Deps } from '../../container.ts';
-import { answerThresholdOf } from './settings.service.ts';
+import { DEFAULT_ANSWER_THRESHOLD, embedderOf, readSettings } from './settings.service.ts';
 import { type SearchOptions, type SearchResult, searchKnowledge } from './search/search.ts';
 
 /** A source an answer was taken from, to cite to agents and in the playground. */
@@ -53,9 +53,12 @@ export async function answerFromKnowledge(
   question: string,
   options: AnswerOptions = {},
 ): Promise<KnowledgeAnswer> {
-  const threshold = options.threshold ?? (await answerThresholdOf(deps.database.db, organizationId));
+  // The settings are read once for both the threshold and the embedder (only when the vector leg can run).
+  const vectors = options.mode !== 'lexical' && options.embedder === undefined && (await deps.database.hasVector());
+  const settings = options.threshold === undefined || vectors ? await readSettings(deps.database.db, organizationId) : null;
+  const threshold = options.threshold ?? settings?.answerThreshold ?? DEFAULT_ANSWER_THRESHOLD;
   if (!question.trim()) return { status: 'unknown', reason: 'empty_question', confidence: 0, threshold, sources: [], results: [] };
-  const search = await searchKnowledge(deps, organizationId, question, { ...options, limit: options.limit ?? 5 });
+  const search = await searchKnowledge(deps, organizationId, question, { ...options, limit: options.limit ?? 5, ...(vectors && settings ? { embedder: embedderOf(deps, settings) } : {}) });
   const results = search.results;
   const sources = results.map(sourceOf);
   const best = results[0];

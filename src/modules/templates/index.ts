@@ -16,6 +16,7 @@ export { type DraftContent, fromMetaComponents, toMetaComponents } from './templ
 export { orderedKeys, type TemplateDraft } from './template-draft.ts';
 export { renderedText, renderTemplate, type RenderedTemplate, type TemplateParameter, templateParameters } from './template-parameters.ts';
 export { templatesDemoSeeder } from './templates.demo.ts';
+export { renderedTemplateSchema } from './templates.schemas.ts';
 
 /** Every HTTP route of the templates module. */
 export function registerTemplatesRoutes(app: App, deps: Deps) {

@@ -106,7 +106,7 @@ export function registerTemplateRoutes(app: App, deps: Deps) {
 
   app.get(
     '/api/v1/templates/:id',
-    { schema: { tags, summary: 'Get a template', params: idParams, response: { 200: templateSchema } } },
+    { schema: { tags, summary: 'Get a template', description: 'Its content, Meta\'s review status explained in words, the parameters a send needs and a preview.', params: idParams, response: { 200: templateSchema } } },
     async (req) => {
       const p = requirePermission(req, 'templates.read');
       return presentTemplate(await findTemplate(db, p.organizationId, req.params.id), await localeOf(p.organizationId, req.sessionContext?.locale));

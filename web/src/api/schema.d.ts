@@ -3773,7 +3773,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List channels */
+        /**
+         * List channels
+         * @description WhatsApp numbers and web chats, oldest first; secrets appear only as hints. Owners and managers.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3793,46 +3796,76 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The organization's channels. */
                             items: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Channel id.
+                                 */
                                 id: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `whatsapp`: a WhatsApp Cloud API number; `webchat`: a website widget.
+                                 * @enum {string}
+                                 */
                                 type: "whatsapp" | "webchat";
+                                /** @description The name the team recognizes the channel by. */
                                 name: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `active`, or `disabled`: ignores webhooks and cannot send.
+                                 * @enum {string}
+                                 */
                                 status: "active" | "disabled";
+                                /** @description Messages per second the channel may send. */
                                 throughputMps: number;
+                                /** @description WhatsApp: Meta's phone number ID; null for web chat. */
                                 phoneNumberId: string | null;
+                                /** @description WhatsApp: the WhatsApp Business Account ID; null for web chat. */
                                 wabaId: string | null;
+                                /** @description WhatsApp: the Meta app ID; null when not given or for web chat. */
                                 appId: string | null;
+                                /** @description WhatsApp: the Graph API base URL in use; null for web chat. */
                                 graphApiUrl: string | null;
+                                /** @description WhatsApp: the Graph API version in use, e.g. `v25.0`; null for web chat. */
                                 graphApiVersion: string | null;
                                 /** @description WhatsApp: the callback URL to paste in Meta (WhatsApp › Configuration). */
                                 webhookUrl: string | null;
                                 /** @description WhatsApp: the verify token to paste in Meta next to the callback URL. */
                                 verifyToken: string | null;
+                                /** @description WhatsApp: which secrets are stored, as hints; null for web chat. */
                                 credentials: {
+                                    /** @description The access token (never returned in full). */
                                     accessToken: {
+                                        /** @description Whether a value is stored. */
                                         isSet: boolean;
                                         /** @description Last four characters, for long secrets. */
                                         last4: string | null;
                                     };
+                                    /** @description The app secret (never returned in full). */
                                     appSecret: {
+                                        /** @description Whether a value is stored. */
                                         isSet: boolean;
                                         /** @description Last four characters, for long secrets. */
                                         last4: string | null;
                                     };
                                 } | null;
+                                /** @description WhatsApp: the number as Meta displays it, learned by the last successful check; null before that. */
                                 displayPhoneNumber: string | null;
+                                /** @description WhatsApp: the business display name Meta approved, learned by the last successful check; null before that. */
                                 verifiedName: string | null;
                                 /** @description When Meta last completed the verification handshake. */
                                 webhookVerifiedAt: string | null;
                                 /** @description When the last signed webhook arrived. */
                                 lastWebhookAt: string | null;
+                                /** @description The last "check connection" result; null when never checked. */
                                 lastCheck: {
-                                    /** Format: date-time */
+                                    /**
+                                     * Format: date-time
+                                     * @description When the check ran.
+                                     */
                                     at: string;
+                                    /** @description Whether the connection worked. */
                                     ok: boolean;
+                                    /** @description What the check found, in words. */
                                     message: string;
                                 } | null;
                                 /** @description Web chat: the public id used in the widget URL. */
@@ -3841,24 +3874,45 @@ export interface paths {
                                 widgetUrl: string | null;
                                 /** @description Web chat: the `<script>` tag to paste before `</body>`. */
                                 embedSnippet: string | null;
+                                /** @description Web chat: appearance and behaviour; null for WhatsApp. */
                                 settings: {
+                                    /** @description Title shown at the top of the chat panel. */
                                     title: string;
+                                    /** @description First message visitors see (may be empty). */
                                     greeting: string;
+                                    /** @description Accent color of the bubble and header (`#RRGGBB`). */
                                     primaryColor: string;
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Corner of the page for the bubble: `right` or `left`.
+                                     * @enum {string}
+                                     */
                                     position: "right" | "left";
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Widget language; `auto` follows the visitor's browser.
+                                     * @enum {string}
+                                     */
                                     locale: "auto" | "es" | "pt-BR" | "en";
+                                    /** @description The form shown before the chat starts. */
                                     preChatForm: {
+                                        /** @description Whether name and e-mail are asked for before the chat starts. */
                                         enabled: boolean;
+                                        /** @description Whether the name is required. */
                                         nameRequired: boolean;
+                                        /** @description Whether the e-mail address is required. */
                                         emailRequired: boolean;
                                     };
+                                    /** @description Sites allowed to embed the widget (`https://host[:port]`); empty allows any site. */
                                     allowedOrigins: string[];
                                 } | null;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When the channel was connected.
+                                 */
                                 createdAt: string;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed.
+                                 */
                                 updatedAt: string;
                             }[];
                         };
@@ -3885,9 +3939,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
+                        /**
+                         * @description A WhatsApp Cloud API number.
+                         * @enum {string}
+                         */
                         type: "whatsapp";
-                        /** @description A name for the team, e.g. "Ventas México". */
+                        /** @description A name the team recognizes the channel by, e.g. "Ventas México" (1–80 characters). */
                         name: string;
                         /** @description Phone number ID from Meta's WhatsApp › API setup (not the phone number itself). */
                         phoneNumberId: string;
@@ -3909,10 +3966,14 @@ export interface paths {
                         /** @description Messages per second this number may send (Meta: 80 by default, up to 1,000). */
                         throughputMps?: number;
                     } | {
-                        /** @enum {string} */
+                        /**
+                         * @description A web chat widget for a website.
+                         * @enum {string}
+                         */
                         type: "webchat";
-                        /** @description A name for the team, e.g. "Ventas México". */
+                        /** @description A name the team recognizes the channel by, e.g. "Ventas México" (1–80 characters). */
                         name: string;
+                        /** @description Appearance and behaviour; defaults fill what is left out. */
                         settings?: {
                             /** @description Title shown at the top of the chat panel. */
                             title?: string;
@@ -3930,10 +3991,13 @@ export interface paths {
                              * @enum {string}
                              */
                             locale?: "auto" | "es" | "pt-BR" | "en";
+                            /** @description The form shown before the chat starts. */
                             preChatForm?: {
                                 /** @description Ask for name and e-mail before the chat starts. */
                                 enabled?: boolean;
+                                /** @description The pre-chat form requires the name. */
                                 nameRequired?: boolean;
+                                /** @description The pre-chat form requires the e-mail address. */
                                 emailRequired?: boolean;
                             };
                             /** @description Sites allowed to embed the widget; empty allows any site. */
@@ -3950,45 +4014,74 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Channel id.
+                             */
                             id: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `whatsapp`: a WhatsApp Cloud API number; `webchat`: a website widget.
+                             * @enum {string}
+                             */
                             type: "whatsapp" | "webchat";
+                            /** @description The name the team recognizes the channel by. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `active`, or `disabled`: ignores webhooks and cannot send.
+                             * @enum {string}
+                             */
                             status: "active" | "disabled";
+                            /** @description Messages per second the channel may send. */
                             throughputMps: number;
+                            /** @description WhatsApp: Meta's phone number ID; null for web chat. */
                             phoneNumberId: string | null;
+                            /** @description WhatsApp: the WhatsApp Business Account ID; null for web chat. */
                             wabaId: string | null;
+                            /** @description WhatsApp: the Meta app ID; null when not given or for web chat. */
                             appId: string | null;
+                            /** @description WhatsApp: the Graph API base URL in use; null for web chat. */
                             graphApiUrl: string | null;
+                            /** @description WhatsApp: the Graph API version in use, e.g. `v25.0`; null for web chat. */
                             graphApiVersion: string | null;
                             /** @description WhatsApp: the callback URL to paste in Meta (WhatsApp › Configuration). */
                             webhookUrl: string | null;
                             /** @description WhatsApp: the verify token to paste in Meta next to the callback URL. */
                             verifyToken: string | null;
+                            /** @description WhatsApp: which secrets are stored, as hints; null for web chat. */
                             credentials: {
+                                /** @description The access token (never returned in full). */
                                 accessToken: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters, for long secrets. */
                                     last4: string | null;
                                 };
+                                /** @description The app secret (never returned in full). */
                                 appSecret: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters, for long secrets. */
                                     last4: string | null;
                                 };
                             } | null;
+                            /** @description WhatsApp: the number as Meta displays it, learned by the last successful check; null before that. */
                             displayPhoneNumber: string | null;
+                            /** @description WhatsApp: the business display name Meta approved, learned by the last successful check; null before that. */
                             verifiedName: string | null;
                             /** @description When Meta last completed the verification handshake. */
                             webhookVerifiedAt: string | null;
                             /** @description When the last signed webhook arrived. */
                             lastWebhookAt: string | null;
+                            /** @description The last "check connection" result; null when never checked. */
                             lastCheck: {
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When the check ran.
+                                 */
                                 at: string;
+                                /** @description Whether the connection worked. */
                                 ok: boolean;
+                                /** @description What the check found, in words. */
                                 message: string;
                             } | null;
                             /** @description Web chat: the public id used in the widget URL. */
@@ -3997,24 +4090,45 @@ export interface paths {
                             widgetUrl: string | null;
                             /** @description Web chat: the `<script>` tag to paste before `</body>`. */
                             embedSnippet: string | null;
+                            /** @description Web chat: appearance and behaviour; null for WhatsApp. */
                             settings: {
+                                /** @description Title shown at the top of the chat panel. */
                                 title: string;
+                                /** @description First message visitors see (may be empty). */
                                 greeting: string;
+                                /** @description Accent color of the bubble and header (`#RRGGBB`). */
                                 primaryColor: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Corner of the page for the bubble: `right` or `left`.
+                                 * @enum {string}
+                                 */
                                 position: "right" | "left";
-                                /** @enum {string} */
+                                /**
+                                 * @description Widget language; `auto` follows the visitor's browser.
+                                 * @enum {string}
+                                 */
                                 locale: "auto" | "es" | "pt-BR" | "en";
+                                /** @description The form shown before the chat starts. */
                                 preChatForm: {
+                                    /** @description Whether name and e-mail are asked for before the chat starts. */
                                     enabled: boolean;
+                                    /** @description Whether the name is required. */
                                     nameRequired: boolean;
+                                    /** @description Whether the e-mail address is required. */
                                     emailRequired: boolean;
                                 };
+                                /** @description Sites allowed to embed the widget (`https://host[:port]`); empty allows any site. */
                                 allowedOrigins: string[];
                             } | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the channel was connected.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -4034,7 +4148,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a channel */
+        /**
+         * Get a channel
+         * @description Includes the webhook URL and verify token to paste in Meta, or the web chat embed snippet.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4054,45 +4171,74 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Channel id.
+                             */
                             id: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `whatsapp`: a WhatsApp Cloud API number; `webchat`: a website widget.
+                             * @enum {string}
+                             */
                             type: "whatsapp" | "webchat";
+                            /** @description The name the team recognizes the channel by. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `active`, or `disabled`: ignores webhooks and cannot send.
+                             * @enum {string}
+                             */
                             status: "active" | "disabled";
+                            /** @description Messages per second the channel may send. */
                             throughputMps: number;
+                            /** @description WhatsApp: Meta's phone number ID; null for web chat. */
                             phoneNumberId: string | null;
+                            /** @description WhatsApp: the WhatsApp Business Account ID; null for web chat. */
                             wabaId: string | null;
+                            /** @description WhatsApp: the Meta app ID; null when not given or for web chat. */
                             appId: string | null;
+                            /** @description WhatsApp: the Graph API base URL in use; null for web chat. */
                             graphApiUrl: string | null;
+                            /** @description WhatsApp: the Graph API version in use, e.g. `v25.0`; null for web chat. */
                             graphApiVersion: string | null;
                             /** @description WhatsApp: the callback URL to paste in Meta (WhatsApp › Configuration). */
                             webhookUrl: string | null;
                             /** @description WhatsApp: the verify token to paste in Meta next to the callback URL. */
                             verifyToken: string | null;
+                            /** @description WhatsApp: which secrets are stored, as hints; null for web chat. */
                             credentials: {
+                                /** @description The access token (never returned in full). */
                                 accessToken: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters, for long secrets. */
                                     last4: string | null;
                                 };
+                                /** @description The app secret (never returned in full). */
                                 appSecret: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters, for long secrets. */
                                     last4: string | null;
                                 };
                             } | null;
+                            /** @description WhatsApp: the number as Meta displays it, learned by the last successful check; null before that. */
                             displayPhoneNumber: string | null;
+                            /** @description WhatsApp: the business display name Meta approved, learned by the last successful check; null before that. */
                             verifiedName: string | null;
                             /** @description When Meta last completed the verification handshake. */
                             webhookVerifiedAt: string | null;
                             /** @description When the last signed webhook arrived. */
                             lastWebhookAt: string | null;
+                            /** @description The last "check connection" result; null when never checked. */
                             lastCheck: {
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When the check ran.
+                                 */
                                 at: string;
+                                /** @description Whether the connection worked. */
                                 ok: boolean;
+                                /** @description What the check found, in words. */
                                 message: string;
                             } | null;
                             /** @description Web chat: the public id used in the widget URL. */
@@ -4101,24 +4247,45 @@ export interface paths {
                             widgetUrl: string | null;
                             /** @description Web chat: the `<script>` tag to paste before `</body>`. */
                             embedSnippet: string | null;
+                            /** @description Web chat: appearance and behaviour; null for WhatsApp. */
                             settings: {
+                                /** @description Title shown at the top of the chat panel. */
                                 title: string;
+                                /** @description First message visitors see (may be empty). */
                                 greeting: string;
+                                /** @description Accent color of the bubble and header (`#RRGGBB`). */
                                 primaryColor: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Corner of the page for the bubble: `right` or `left`.
+                                 * @enum {string}
+                                 */
                                 position: "right" | "left";
-                                /** @enum {string} */
+                                /**
+                                 * @description Widget language; `auto` follows the visitor's browser.
+                                 * @enum {string}
+                                 */
                                 locale: "auto" | "es" | "pt-BR" | "en";
+                                /** @description The form shown before the chat starts. */
                                 preChatForm: {
+                                    /** @description Whether name and e-mail are asked for before the chat starts. */
                                     enabled: boolean;
+                                    /** @description Whether the name is required. */
                                     nameRequired: boolean;
+                                    /** @description Whether the e-mail address is required. */
                                     emailRequired: boolean;
                                 };
+                                /** @description Sites allowed to embed the widget (`https://host[:port]`); empty allows any site. */
                                 allowedOrigins: string[];
                             } | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the channel was connected.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -4171,15 +4338,18 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description A name for the team, e.g. "Ventas México". */
+                        /** @description A name the team recognizes the channel by, e.g. "Ventas México" (1–80 characters). */
                         name?: string;
                         /**
                          * @description A disabled channel ignores webhooks and cannot send.
                          * @enum {string}
                          */
                         status?: "active" | "disabled";
+                        /** @description WhatsApp: phone number ID from Meta's WhatsApp › API setup. */
                         phoneNumberId?: string;
+                        /** @description WhatsApp: WhatsApp Business Account ID. */
                         wabaId?: string;
+                        /** @description WhatsApp: the Meta app ID; null removes it. */
                         appId?: string | null;
                         /** @description Replaces the stored token. */
                         accessToken?: string;
@@ -4217,10 +4387,13 @@ export interface paths {
                              * @enum {string}
                              */
                             locale?: "auto" | "es" | "pt-BR" | "en";
+                            /** @description The form shown before the chat starts. */
                             preChatForm?: {
                                 /** @description Ask for name and e-mail before the chat starts. */
                                 enabled?: boolean;
+                                /** @description The pre-chat form requires the name. */
                                 nameRequired?: boolean;
+                                /** @description The pre-chat form requires the e-mail address. */
                                 emailRequired?: boolean;
                             };
                             /** @description Sites allowed to embed the widget; empty allows any site. */
@@ -4237,45 +4410,74 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Channel id.
+                             */
                             id: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `whatsapp`: a WhatsApp Cloud API number; `webchat`: a website widget.
+                             * @enum {string}
+                             */
                             type: "whatsapp" | "webchat";
+                            /** @description The name the team recognizes the channel by. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `active`, or `disabled`: ignores webhooks and cannot send.
+                             * @enum {string}
+                             */
                             status: "active" | "disabled";
+                            /** @description Messages per second the channel may send. */
                             throughputMps: number;
+                            /** @description WhatsApp: Meta's phone number ID; null for web chat. */
                             phoneNumberId: string | null;
+                            /** @description WhatsApp: the WhatsApp Business Account ID; null for web chat. */
                             wabaId: string | null;
+                            /** @description WhatsApp: the Meta app ID; null when not given or for web chat. */
                             appId: string | null;
+                            /** @description WhatsApp: the Graph API base URL in use; null for web chat. */
                             graphApiUrl: string | null;
+                            /** @description WhatsApp: the Graph API version in use, e.g. `v25.0`; null for web chat. */
                             graphApiVersion: string | null;
                             /** @description WhatsApp: the callback URL to paste in Meta (WhatsApp › Configuration). */
                             webhookUrl: string | null;
                             /** @description WhatsApp: the verify token to paste in Meta next to the callback URL. */
                             verifyToken: string | null;
+                            /** @description WhatsApp: which secrets are stored, as hints; null for web chat. */
                             credentials: {
+                                /** @description The access token (never returned in full). */
                                 accessToken: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters, for long secrets. */
                                     last4: string | null;
                                 };
+                                /** @description The app secret (never returned in full). */
                                 appSecret: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters, for long secrets. */
                                     last4: string | null;
                                 };
                             } | null;
+                            /** @description WhatsApp: the number as Meta displays it, learned by the last successful check; null before that. */
                             displayPhoneNumber: string | null;
+                            /** @description WhatsApp: the business display name Meta approved, learned by the last successful check; null before that. */
                             verifiedName: string | null;
                             /** @description When Meta last completed the verification handshake. */
                             webhookVerifiedAt: string | null;
                             /** @description When the last signed webhook arrived. */
                             lastWebhookAt: string | null;
+                            /** @description The last "check connection" result; null when never checked. */
                             lastCheck: {
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When the check ran.
+                                 */
                                 at: string;
+                                /** @description Whether the connection worked. */
                                 ok: boolean;
+                                /** @description What the check found, in words. */
                                 message: string;
                             } | null;
                             /** @description Web chat: the public id used in the widget URL. */
@@ -4284,24 +4486,45 @@ export interface paths {
                             widgetUrl: string | null;
                             /** @description Web chat: the `<script>` tag to paste before `</body>`. */
                             embedSnippet: string | null;
+                            /** @description Web chat: appearance and behaviour; null for WhatsApp. */
                             settings: {
+                                /** @description Title shown at the top of the chat panel. */
                                 title: string;
+                                /** @description First message visitors see (may be empty). */
                                 greeting: string;
+                                /** @description Accent color of the bubble and header (`#RRGGBB`). */
                                 primaryColor: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Corner of the page for the bubble: `right` or `left`.
+                                 * @enum {string}
+                                 */
                                 position: "right" | "left";
-                                /** @enum {string} */
+                                /**
+                                 * @description Widget language; `auto` follows the visitor's browser.
+                                 * @enum {string}
+                                 */
                                 locale: "auto" | "es" | "pt-BR" | "en";
+                                /** @description The form shown before the chat starts. */
                                 preChatForm: {
+                                    /** @description Whether name and e-mail are asked for before the chat starts. */
                                     enabled: boolean;
+                                    /** @description Whether the name is required. */
                                     nameRequired: boolean;
+                                    /** @description Whether the e-mail address is required. */
                                     emailRequired: boolean;
                                 };
+                                /** @description Sites allowed to embed the widget (`https://host[:port]`); empty allows any site. */
                                 allowedOrigins: string[];
                             } | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the channel was connected.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -4342,18 +4565,27 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Whether WhatsApp accepted the credentials and answered. */
                             ok: boolean;
                             /** @description What happened, in words, in the caller's language. */
                             message: string;
                             /** @description Meta's error code when the check failed. */
                             errorCode: number | null;
+                            /** @description What Meta reports about the number; null when the check failed. */
                             phoneNumber: {
+                                /** @description The number as Meta displays it. */
                                 displayPhoneNumber: string;
+                                /** @description The business display name Meta approved. */
                                 verifiedName: string;
+                                /** @description Meta's quality rating (`GREEN`, `YELLOW`, `RED`); null when not reported. */
                                 qualityRating: string | null;
+                                /** @description Meta's throughput level (e.g. `STANDARD`, `HIGH`); null when not reported. */
                                 throughputLevel: string | null;
                             } | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the check ran.
+                             */
                             checkedAt: string;
                         };
                     };
@@ -4384,11 +4616,13 @@ export interface paths {
                     cursor?: string;
                     /** @description Maximum number of items to return (1–200). */
                     limit?: number;
+                    /** @description Only conversations in this status; `all` for every status. */
                     status?: "unassigned" | "open" | "closed" | "all";
                     /** @description Search by contact name, e-mail or phone number. */
                     q?: string;
                     /** @description A membership id, `me`, or `none` for unassigned. */
                     assignee?: string | ("me" | "none");
+                    /** @description Only conversations of this channel. */
                     channelId?: string;
                     /** @description By last activity. */
                     sort?: "newest" | "oldest";
@@ -4408,39 +4642,70 @@ export interface paths {
                         "application/json": {
                             /** @description The items of this page, in the list's order. */
                             items: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Conversation id.
+                                 */
                                 id: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `unassigned`: waiting for someone; `open`: assigned; `closed`: done (a new message from the contact reopens it).
+                                 * @enum {string}
+                                 */
                                 status: "unassigned" | "open" | "closed";
+                                /** @description The channel the conversation happens on. */
                                 channel: {
-                                    /** Format: uuid */
+                                    /**
+                                     * Format: uuid
+                                     * @description Channel id.
+                                     */
                                     id: string;
-                                    /** @enum {string} */
+                                    /**
+                                     * @description `whatsapp` or `webchat`.
+                                     * @enum {string}
+                                     */
                                     type: "whatsapp" | "webchat";
+                                    /** @description The channel's name. */
                                     name: string;
                                 };
+                                /** @description The customer. */
                                 contact: {
-                                    /** Format: uuid */
+                                    /**
+                                     * Format: uuid
+                                     * @description Contact id.
+                                     */
                                     id: string;
                                     /** @description Full name, or the phone / e-mail when the contact has no name. */
                                     name: string;
+                                    /** @description First name (may be empty). */
                                     firstName: string;
+                                    /** @description Last name (may be empty). */
                                     lastName: string;
+                                    /** @description Phone number in E.164 format; null when unknown. */
                                     phone: string | null;
+                                    /** @description E-mail address; null when unknown. */
                                     email: string | null;
+                                    /** @description The contact's WhatsApp id; null for web chat visitors. */
                                     waId: string | null;
                                 };
+                                /** @description The team member handling it; null when unassigned. */
                                 assignee: {
-                                    /** Format: uuid */
+                                    /**
+                                     * Format: uuid
+                                     * @description The assigned member's membership id.
+                                     */
                                     membershipId: string;
+                                    /** @description Their name. */
                                     name: string;
                                 } | null;
                                 /** @description Whether the AI assistant may answer in this conversation. */
                                 aiEnabled: boolean;
+                                /** @description Messages from the contact not read by the team yet. */
                                 unreadCount: number;
+                                /** @description Last activity (message or note); null when it has none. */
                                 lastMessageAt: string | null;
                                 /** @description The contact's last message. */
                                 lastInboundAt: string | null;
+                                /** @description The start of the last message, for lists; null when it has none. */
                                 lastMessagePreview: string | null;
                                 /** @description The WhatsApp customer-service window. */
                                 window: {
@@ -4449,19 +4714,30 @@ export interface paths {
                                     /** @description WhatsApp: when the 24-hour customer-service window closes; after that only templates. */
                                     expiresAt: string | null;
                                 };
+                                /** @description When it was closed; null unless `status` is `closed`. */
                                 closedAt: string | null;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When the conversation started.
+                                 */
                                 createdAt: string;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed.
+                                 */
                                 updatedAt: string;
                             }[];
                             /** @description Pass as `cursor` to get the next page; null on the last page. */
                             nextCursor: string | null;
                             /** @description Conversations in each status under the same search and assignee filter. */
                             counts: {
+                                /** @description Unassigned conversations. */
                                 unassigned: number;
+                                /** @description Open (assigned) conversations. */
                                 open: number;
+                                /** @description Closed conversations. */
                                 closed: number;
+                                /** @description All of them. */
                                 all: number;
                             };
                         };
@@ -4484,7 +4760,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a conversation */
+        /**
+         * Get a conversation
+         * @description A conversation the caller may not see (ticket settings for agents) answers 404.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4504,39 +4783,70 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Conversation id.
+                             */
                             id: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `unassigned`: waiting for someone; `open`: assigned; `closed`: done (a new message from the contact reopens it).
+                             * @enum {string}
+                             */
                             status: "unassigned" | "open" | "closed";
+                            /** @description The channel the conversation happens on. */
                             channel: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Channel id.
+                                 */
                                 id: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `whatsapp` or `webchat`.
+                                 * @enum {string}
+                                 */
                                 type: "whatsapp" | "webchat";
+                                /** @description The channel's name. */
                                 name: string;
                             };
+                            /** @description The customer. */
                             contact: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Contact id.
+                                 */
                                 id: string;
                                 /** @description Full name, or the phone / e-mail when the contact has no name. */
                                 name: string;
+                                /** @description First name (may be empty). */
                                 firstName: string;
+                                /** @description Last name (may be empty). */
                                 lastName: string;
+                                /** @description Phone number in E.164 format; null when unknown. */
                                 phone: string | null;
+                                /** @description E-mail address; null when unknown. */
                                 email: string | null;
+                                /** @description The contact's WhatsApp id; null for web chat visitors. */
                                 waId: string | null;
                             };
+                            /** @description The team member handling it; null when unassigned. */
                             assignee: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The assigned member's membership id.
+                                 */
                                 membershipId: string;
+                                /** @description Their name. */
                                 name: string;
                             } | null;
                             /** @description Whether the AI assistant may answer in this conversation. */
                             aiEnabled: boolean;
+                            /** @description Messages from the contact not read by the team yet. */
                             unreadCount: number;
+                            /** @description Last activity (message or note); null when it has none. */
                             lastMessageAt: string | null;
                             /** @description The contact's last message. */
                             lastInboundAt: string | null;
+                            /** @description The start of the last message, for lists; null when it has none. */
                             lastMessagePreview: string | null;
                             /** @description The WhatsApp customer-service window. */
                             window: {
@@ -4545,10 +4855,17 @@ export interface paths {
                                 /** @description WhatsApp: when the 24-hour customer-service window closes; after that only templates. */
                                 expiresAt: string | null;
                             };
+                            /** @description When it was closed; null unless `status` is `closed`. */
                             closedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the conversation started.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -4578,7 +4895,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description `closed` = "mark as closed".
+                         * @description The new status: `closed` marks it done; `open` or `unassigned` reopens it.
                          * @enum {string}
                          */
                         status?: "unassigned" | "open" | "closed";
@@ -4597,39 +4914,70 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Conversation id.
+                             */
                             id: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `unassigned`: waiting for someone; `open`: assigned; `closed`: done (a new message from the contact reopens it).
+                             * @enum {string}
+                             */
                             status: "unassigned" | "open" | "closed";
+                            /** @description The channel the conversation happens on. */
                             channel: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Channel id.
+                                 */
                                 id: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `whatsapp` or `webchat`.
+                                 * @enum {string}
+                                 */
                                 type: "whatsapp" | "webchat";
+                                /** @description The channel's name. */
                                 name: string;
                             };
+                            /** @description The customer. */
                             contact: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Contact id.
+                                 */
                                 id: string;
                                 /** @description Full name, or the phone / e-mail when the contact has no name. */
                                 name: string;
+                                /** @description First name (may be empty). */
                                 firstName: string;
+                                /** @description Last name (may be empty). */
                                 lastName: string;
+                                /** @description Phone number in E.164 format; null when unknown. */
                                 phone: string | null;
+                                /** @description E-mail address; null when unknown. */
                                 email: string | null;
+                                /** @description The contact's WhatsApp id; null for web chat visitors. */
                                 waId: string | null;
                             };
+                            /** @description The team member handling it; null when unassigned. */
                             assignee: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The assigned member's membership id.
+                                 */
                                 membershipId: string;
+                                /** @description Their name. */
                                 name: string;
                             } | null;
                             /** @description Whether the AI assistant may answer in this conversation. */
                             aiEnabled: boolean;
+                            /** @description Messages from the contact not read by the team yet. */
                             unreadCount: number;
+                            /** @description Last activity (message or note); null when it has none. */
                             lastMessageAt: string | null;
                             /** @description The contact's last message. */
                             lastInboundAt: string | null;
+                            /** @description The start of the last message, for lists; null when it has none. */
                             lastMessagePreview: string | null;
                             /** @description The WhatsApp customer-service window. */
                             window: {
@@ -4638,10 +4986,17 @@ export interface paths {
                                 /** @description WhatsApp: when the 24-hour customer-service window closes; after that only templates. */
                                 expiresAt: string | null;
                             };
+                            /** @description When it was closed; null unless `status` is `closed`. */
                             closedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the conversation started.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -4722,6 +5077,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Whether the indicator was shown (false on channels without it, e.g. web chat, or when WhatsApp refused). */
                             shown: boolean;
                         };
                     };
@@ -4771,13 +5127,25 @@ export interface paths {
                         "application/json": {
                             /** @description The items of this page, in the list's order. */
                             items: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Message id.
+                                 */
                                 id: string;
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The conversation it belongs to.
+                                 */
                                 conversationId: string;
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The channel it came in or went out on.
+                                 */
                                 channelId: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `in`: from the contact; `out`: to the contact (or an internal note).
+                                 * @enum {string}
+                                 */
                                 direction: "in" | "out";
                                 /** @description text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, template, order, system, unsupported… */
                                 type: string;
@@ -4789,40 +5157,66 @@ export interface paths {
                                 };
                                 /** @description An internal note: never sent to the contact. */
                                 private: boolean;
+                                /** @description Who wrote the message. */
                                 author: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description `contact`, a team `member`, the AI `assistant` or the `system` (automations, campaigns, API keys).
+                                     * @enum {string}
+                                     */
                                     type: "contact" | "member" | "assistant" | "system";
+                                    /** @description The team member's membership id; null for other authors. */
                                     membershipId: string | null;
+                                    /** @description The author's display name; null when unknown. */
                                     name: string | null;
                                 };
-                                /** @enum {string} */
+                                /**
+                                 * @description Inbound: `received`. Outbound: `queued`, then `sent`, `delivered`, `read` (or `played` for voice notes), or `failed`.
+                                 * @enum {string}
+                                 */
                                 status: "received" | "queued" | "sent" | "delivered" | "read" | "played" | "failed";
+                                /** @description Why sending failed; null unless `status` is `failed`. */
                                 error: {
+                                    /** @description The error code: WhatsApp's numeric code, or one of Charla's own codes. */
                                     code: string;
+                                    /** @description The provider's short title of the error; null when it gave none. */
                                     title: string | null;
                                     /** @description What went wrong, in words. */
                                     message: string;
                                 } | null;
+                                /** @description The attached media; null for messages without media. */
                                 media: {
                                     /**
                                      * @description Inbound media is downloaded from the provider right after it arrives.
                                      * @enum {string}
                                      */
                                     state: "pending" | "ready" | "failed";
+                                    /** @description The stored file (see `GET /api/v1/files/{id}`); null until the media is downloaded. */
                                     fileId: string | null;
                                     /** @description Authenticated download URL (same credentials as the API). */
                                     url: string | null;
+                                    /** @description The media's MIME type, e.g. `image/jpeg`; null when not known yet. */
                                     mimeType: string | null;
+                                    /** @description The file name, for documents; null when it has none. */
                                     filename: string | null;
+                                    /** @description Size in bytes; null when not known yet. */
                                     size: number | null;
                                 } | null;
+                                /** @description The message this one quotes; null when it quotes none. */
                                 replyToId: string | null;
+                                /** @description The channel's id for the message (WhatsApp `wamid`, `wc:…` on web chat); null for notes and messages not sent yet. */
                                 providerMessageId: string | null;
+                                /** @description When the provider accepted it; null until then. */
                                 sentAt: string | null;
+                                /** @description When it reached the contact's device; null until then. */
                                 deliveredAt: string | null;
+                                /** @description When the contact read it; null until then (or when read receipts are off). */
                                 readAt: string | null;
+                                /** @description When it failed; null unless it failed. */
                                 failedAt: string | null;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When the message was received or written.
+                                 */
                                 createdAt: string;
                             }[];
                             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -4857,8 +5251,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
+                        /**
+                         * @description A text message or, with `private: true`, an internal note.
+                         * @enum {string}
+                         */
                         type: "text";
+                        /** @description The text (up to 4,096 characters; WhatsApp formatting such as *bold* works). */
                         text: string;
                         /** @description Show a preview of the first link (WhatsApp). */
                         previewUrl?: boolean;
@@ -4870,9 +5268,15 @@ export interface paths {
                          */
                         replyToId?: string;
                     } | {
-                        /** @enum {string} */
+                        /**
+                         * @description An image, video, audio, document or sticker.
+                         * @enum {string}
+                         */
                         type: "media";
-                        /** @enum {string} */
+                        /**
+                         * @description The kind of media: `image`, `video`, `audio`, `document` or `sticker`.
+                         * @enum {string}
+                         */
                         mediaType: "image" | "video" | "audio" | "document" | "sticker";
                         /**
                          * Format: uuid
@@ -4884,7 +5288,7 @@ export interface paths {
                          * @description Or a public https URL WhatsApp fetches.
                          */
                         link?: string;
-                        /** @description Images, videos and documents. */
+                        /** @description A caption under the media (images, videos and documents; up to 1,024 characters). */
                         caption?: string;
                         /** @description Documents: the name the contact sees. */
                         filename?: string;
@@ -4894,105 +5298,216 @@ export interface paths {
                          */
                         replyToId?: string;
                     } | {
-                        /** @enum {string} */
+                        /**
+                         * @description An approved WhatsApp template (the only kind allowed outside the 24-hour window).
+                         * @enum {string}
+                         */
                         type: "template";
+                        /** @description The template and the values of its variables. */
                         template: {
+                            /** @description The approved template's name (lowercase letters, digits and underscores). */
                             name: string;
+                            /** @description The template's language code, e.g. `es`, `pt_BR` or `en_US`. */
                             language: string;
+                            /** @description Values for the header, body and button variables; omit for a template without variables. */
                             components?: ({
-                                /** @enum {string} */
+                                /**
+                                 * @description Values for the header.
+                                 * @enum {string}
+                                 */
                                 type: "header";
+                                /** @description The header's single variable or media. */
                                 parameters: ({
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A text value.
+                                     * @enum {string}
+                                     */
                                     type: "text";
+                                    /** @description The value that replaces the variable. */
                                     text: string;
+                                    /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                     parameterName?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description An amount of money, localized by WhatsApp.
+                                     * @enum {string}
+                                     */
                                     type: "currency";
+                                    /** @description The text shown where the value cannot be localized, e.g. `US$ 10.50` or `March 3, 2026`. */
                                     fallbackValue: string;
+                                    /** @description ISO 4217 currency code, e.g. `USD`, `BRL` or `MXN`. */
                                     code: string;
+                                    /** @description The amount multiplied by 1,000 (10.50 is `10500`). */
                                     amount1000: number;
+                                    /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                     parameterName?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A date and time, localized by WhatsApp.
+                                     * @enum {string}
+                                     */
                                     type: "date_time";
+                                    /** @description The text shown where the value cannot be localized, e.g. `US$ 10.50` or `March 3, 2026`. */
                                     fallbackValue: string;
+                                    /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                     parameterName?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description An image for a header with an image.
+                                     * @enum {string}
+                                     */
                                     type: "image";
-                                    /** Format: uri */
+                                    /**
+                                     * Format: uri
+                                     * @description A public https URL WhatsApp downloads the media from.
+                                     */
                                     link: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A video for a header with a video.
+                                     * @enum {string}
+                                     */
                                     type: "video";
-                                    /** Format: uri */
+                                    /**
+                                     * Format: uri
+                                     * @description A public https URL WhatsApp downloads the media from.
+                                     */
                                     link: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A document for a header with a document.
+                                     * @enum {string}
+                                     */
                                     type: "document";
-                                    /** Format: uri */
+                                    /**
+                                     * Format: uri
+                                     * @description A public https URL WhatsApp downloads the media from.
+                                     */
                                     link: string;
+                                    /** @description The file name the contact sees. */
                                     filename?: string;
                                 })[];
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Values for the body.
+                                 * @enum {string}
+                                 */
                                 type: "body";
+                                /** @description One value per body variable, in order. */
                                 parameters: ({
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A text value.
+                                     * @enum {string}
+                                     */
                                     type: "text";
+                                    /** @description The value that replaces the variable. */
                                     text: string;
+                                    /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                     parameterName?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description An amount of money, localized by WhatsApp.
+                                     * @enum {string}
+                                     */
                                     type: "currency";
+                                    /** @description The text shown where the value cannot be localized, e.g. `US$ 10.50` or `March 3, 2026`. */
                                     fallbackValue: string;
+                                    /** @description ISO 4217 currency code, e.g. `USD`, `BRL` or `MXN`. */
                                     code: string;
+                                    /** @description The amount multiplied by 1,000 (10.50 is `10500`). */
                                     amount1000: number;
+                                    /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                     parameterName?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A date and time, localized by WhatsApp.
+                                     * @enum {string}
+                                     */
                                     type: "date_time";
+                                    /** @description The text shown where the value cannot be localized, e.g. `US$ 10.50` or `March 3, 2026`. */
                                     fallbackValue: string;
+                                    /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                     parameterName?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description An image for a header with an image.
+                                     * @enum {string}
+                                     */
                                     type: "image";
-                                    /** Format: uri */
+                                    /**
+                                     * Format: uri
+                                     * @description A public https URL WhatsApp downloads the media from.
+                                     */
                                     link: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A video for a header with a video.
+                                     * @enum {string}
+                                     */
                                     type: "video";
-                                    /** Format: uri */
+                                    /**
+                                     * Format: uri
+                                     * @description A public https URL WhatsApp downloads the media from.
+                                     */
                                     link: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A document for a header with a document.
+                                     * @enum {string}
+                                     */
                                     type: "document";
-                                    /** Format: uri */
+                                    /**
+                                     * Format: uri
+                                     * @description A public https URL WhatsApp downloads the media from.
+                                     */
                                     link: string;
+                                    /** @description The file name the contact sees. */
                                     filename?: string;
                                 })[];
                             } | ({
-                                /** @enum {string} */
+                                /**
+                                 * @description Values for one of the template's buttons.
+                                 * @enum {string}
+                                 */
                                 type: "button";
-                                /** @enum {string} */
+                                /**
+                                 * @description A quick-reply button.
+                                 * @enum {string}
+                                 */
                                 subType: "quick_reply";
+                                /** @description Position of the button in the template, from 0. */
                                 index: number;
+                                /** @description What the webhook reports back when the contact taps the button. */
                                 payload: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Values for one of the template's buttons.
+                                 * @enum {string}
+                                 */
                                 type: "button";
-                                /** @enum {string} */
+                                /**
+                                 * @description A link button with a variable URL.
+                                 * @enum {string}
+                                 */
                                 subType: "url";
+                                /** @description Position of the button in the template, from 0. */
                                 index: number;
+                                /** @description The variable part appended to the button's URL. */
                                 text: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Values for one of the template's buttons.
+                                 * @enum {string}
+                                 */
                                 type: "button";
-                                /** @enum {string} */
+                                /**
+                                 * @description A copy-code button.
+                                 * @enum {string}
+                                 */
                                 subType: "copy_code";
+                                /** @description Position of the button in the template, from 0. */
                                 index: number;
+                                /** @description The code the contact copies (up to 15 characters). */
                                 couponCode: string;
                             }))[];
                             /** @description The text as the contact will read it, for the conversation history. */
@@ -5004,30 +5519,56 @@ export interface paths {
                          */
                         replyToId?: string;
                     } | {
-                        /** @enum {string} */
+                        /**
+                         * @description Reply buttons or a list menu.
+                         * @enum {string}
+                         */
                         type: "interactive";
+                        /** @description The buttons or the list. */
                         interactive: {
-                            /** @enum {string} */
+                            /**
+                             * @description Up to three reply buttons.
+                             * @enum {string}
+                             */
                             kind: "buttons";
+                            /** @description The message text (up to 1,024 characters). */
                             body: string;
+                            /** @description Bold text above the body (up to 60 characters). */
                             header?: string;
+                            /** @description Small grey text below the body (up to 60 characters). */
                             footer?: string;
+                            /** @description One to three buttons. */
                             buttons: {
+                                /** @description Your id for the button; the contact's answer reports it. */
                                 id: string;
+                                /** @description The button's label (up to 20 characters, unique in the message). */
                                 title: string;
                             }[];
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A menu of up to ten options behind a button.
+                             * @enum {string}
+                             */
                             kind: "list";
+                            /** @description The message text (up to 4,096 characters). */
                             body: string;
+                            /** @description Bold text above the body (up to 60 characters). */
                             header?: string;
+                            /** @description Small grey text below the body (up to 60 characters). */
                             footer?: string;
+                            /** @description The label of the button that opens the list (up to 20 characters). */
                             buttonText: string;
+                            /** @description One to ten sections with at most ten options in total. */
                             sections: {
+                                /** @description The section's heading (up to 24 characters; required by WhatsApp with more than one section). */
                                 title?: string;
+                                /** @description The options of the section. */
                                 rows: {
+                                    /** @description Your id for the option; the contact's answer reports it. */
                                     id: string;
+                                    /** @description The option's label (up to 24 characters). */
                                     title: string;
+                                    /** @description A line under the label (up to 72 characters). */
                                     description?: string;
                                 }[];
                             }[];
@@ -5038,7 +5579,10 @@ export interface paths {
                          */
                         replyToId?: string;
                     } | {
-                        /** @enum {string} */
+                        /**
+                         * @description An emoji reaction to a message.
+                         * @enum {string}
+                         */
                         type: "reaction";
                         /**
                          * Format: uuid
@@ -5058,13 +5602,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Message id.
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The conversation it belongs to.
+                             */
                             conversationId: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The channel it came in or went out on.
+                             */
                             channelId: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `in`: from the contact; `out`: to the contact (or an internal note).
+                             * @enum {string}
+                             */
                             direction: "in" | "out";
                             /** @description text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, template, order, system, unsupported… */
                             type: string;
@@ -5076,40 +5632,66 @@ export interface paths {
                             };
                             /** @description An internal note: never sent to the contact. */
                             private: boolean;
+                            /** @description Who wrote the message. */
                             author: {
-                                /** @enum {string} */
+                                /**
+                                 * @description `contact`, a team `member`, the AI `assistant` or the `system` (automations, campaigns, API keys).
+                                 * @enum {string}
+                                 */
                                 type: "contact" | "member" | "assistant" | "system";
+                                /** @description The team member's membership id; null for other authors. */
                                 membershipId: string | null;
+                                /** @description The author's display name; null when unknown. */
                                 name: string | null;
                             };
-                            /** @enum {string} */
+                            /**
+                             * @description Inbound: `received`. Outbound: `queued`, then `sent`, `delivered`, `read` (or `played` for voice notes), or `failed`.
+                             * @enum {string}
+                             */
                             status: "received" | "queued" | "sent" | "delivered" | "read" | "played" | "failed";
+                            /** @description Why sending failed; null unless `status` is `failed`. */
                             error: {
+                                /** @description The error code: WhatsApp's numeric code, or one of Charla's own codes. */
                                 code: string;
+                                /** @description The provider's short title of the error; null when it gave none. */
                                 title: string | null;
                                 /** @description What went wrong, in words. */
                                 message: string;
                             } | null;
+                            /** @description The attached media; null for messages without media. */
                             media: {
                                 /**
                                  * @description Inbound media is downloaded from the provider right after it arrives.
                                  * @enum {string}
                                  */
                                 state: "pending" | "ready" | "failed";
+                                /** @description The stored file (see `GET /api/v1/files/{id}`); null until the media is downloaded. */
                                 fileId: string | null;
                                 /** @description Authenticated download URL (same credentials as the API). */
                                 url: string | null;
+                                /** @description The media's MIME type, e.g. `image/jpeg`; null when not known yet. */
                                 mimeType: string | null;
+                                /** @description The file name, for documents; null when it has none. */
                                 filename: string | null;
+                                /** @description Size in bytes; null when not known yet. */
                                 size: number | null;
                             } | null;
+                            /** @description The message this one quotes; null when it quotes none. */
                             replyToId: string | null;
+                            /** @description The channel's id for the message (WhatsApp `wamid`, `wc:…` on web chat); null for notes and messages not sent yet. */
                             providerMessageId: string | null;
+                            /** @description When the provider accepted it; null until then. */
                             sentAt: string | null;
+                            /** @description When it reached the contact's device; null until then. */
                             deliveredAt: string | null;
+                            /** @description When the contact read it; null until then (or when read receipts are off). */
                             readAt: string | null;
+                            /** @description When it failed; null unless it failed. */
                             failedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the message was received or written.
+                             */
                             createdAt: string;
                         };
                     };
@@ -5121,13 +5703,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Message id.
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The conversation it belongs to.
+                             */
                             conversationId: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The channel it came in or went out on.
+                             */
                             channelId: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `in`: from the contact; `out`: to the contact (or an internal note).
+                             * @enum {string}
+                             */
                             direction: "in" | "out";
                             /** @description text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, template, order, system, unsupported… */
                             type: string;
@@ -5139,40 +5733,66 @@ export interface paths {
                             };
                             /** @description An internal note: never sent to the contact. */
                             private: boolean;
+                            /** @description Who wrote the message. */
                             author: {
-                                /** @enum {string} */
+                                /**
+                                 * @description `contact`, a team `member`, the AI `assistant` or the `system` (automations, campaigns, API keys).
+                                 * @enum {string}
+                                 */
                                 type: "contact" | "member" | "assistant" | "system";
+                                /** @description The team member's membership id; null for other authors. */
                                 membershipId: string | null;
+                                /** @description The author's display name; null when unknown. */
                                 name: string | null;
                             };
-                            /** @enum {string} */
+                            /**
+                             * @description Inbound: `received`. Outbound: `queued`, then `sent`, `delivered`, `read` (or `played` for voice notes), or `failed`.
+                             * @enum {string}
+                             */
                             status: "received" | "queued" | "sent" | "delivered" | "read" | "played" | "failed";
+                            /** @description Why sending failed; null unless `status` is `failed`. */
                             error: {
+                                /** @description The error code: WhatsApp's numeric code, or one of Charla's own codes. */
                                 code: string;
+                                /** @description The provider's short title of the error; null when it gave none. */
                                 title: string | null;
                                 /** @description What went wrong, in words. */
                                 message: string;
                             } | null;
+                            /** @description The attached media; null for messages without media. */
                             media: {
                                 /**
                                  * @description Inbound media is downloaded from the provider right after it arrives.
                                  * @enum {string}
                                  */
                                 state: "pending" | "ready" | "failed";
+                                /** @description The stored file (see `GET /api/v1/files/{id}`); null until the media is downloaded. */
                                 fileId: string | null;
                                 /** @description Authenticated download URL (same credentials as the API). */
                                 url: string | null;
+                                /** @description The media's MIME type, e.g. `image/jpeg`; null when not known yet. */
                                 mimeType: string | null;
+                                /** @description The file name, for documents; null when it has none. */
                                 filename: string | null;
+                                /** @description Size in bytes; null when not known yet. */
                                 size: number | null;
                             } | null;
+                            /** @description The message this one quotes; null when it quotes none. */
                             replyToId: string | null;
+                            /** @description The channel's id for the message (WhatsApp `wamid`, `wc:…` on web chat); null for notes and messages not sent yet. */
                             providerMessageId: string | null;
+                            /** @description When the provider accepted it; null until then. */
                             sentAt: string | null;
+                            /** @description When it reached the contact's device; null until then. */
                             deliveredAt: string | null;
+                            /** @description When the contact read it; null until then (or when read receipts are off). */
                             readAt: string | null;
+                            /** @description When it failed; null unless it failed. */
                             failedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the message was received or written.
+                             */
                             createdAt: string;
                         };
                     };
@@ -5204,6 +5824,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Send the same key again (e.g. after a timeout) and the message is not sent twice. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -5212,10 +5833,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The recipient: exactly one of `phone` or `contactId`. */
                         to: {
                             /** @description Phone number, ideally in international format (+5511987654321). */
                             phone?: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Or an existing contact's id.
+                             */
                             contactId?: string;
                         };
                         /**
@@ -5223,9 +5848,14 @@ export interface paths {
                          * @description The WhatsApp channel to send from; optional when the organization has only one.
                          */
                         channelId?: string;
+                        /** @description What to send; the same shapes as replying in a conversation. */
                         message: {
-                            /** @enum {string} */
+                            /**
+                             * @description A text message or, with `private: true`, an internal note.
+                             * @enum {string}
+                             */
                             type: "text";
+                            /** @description The text (up to 4,096 characters; WhatsApp formatting such as *bold* works). */
                             text: string;
                             /** @description Show a preview of the first link (WhatsApp). */
                             previewUrl?: boolean;
@@ -5237,9 +5867,15 @@ export interface paths {
                              */
                             replyToId?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description An image, video, audio, document or sticker.
+                             * @enum {string}
+                             */
                             type: "media";
-                            /** @enum {string} */
+                            /**
+                             * @description The kind of media: `image`, `video`, `audio`, `document` or `sticker`.
+                             * @enum {string}
+                             */
                             mediaType: "image" | "video" | "audio" | "document" | "sticker";
                             /**
                              * Format: uuid
@@ -5251,7 +5887,7 @@ export interface paths {
                              * @description Or a public https URL WhatsApp fetches.
                              */
                             link?: string;
-                            /** @description Images, videos and documents. */
+                            /** @description A caption under the media (images, videos and documents; up to 1,024 characters). */
                             caption?: string;
                             /** @description Documents: the name the contact sees. */
                             filename?: string;
@@ -5261,105 +5897,216 @@ export interface paths {
                              */
                             replyToId?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description An approved WhatsApp template (the only kind allowed outside the 24-hour window).
+                             * @enum {string}
+                             */
                             type: "template";
+                            /** @description The template and the values of its variables. */
                             template: {
+                                /** @description The approved template's name (lowercase letters, digits and underscores). */
                                 name: string;
+                                /** @description The template's language code, e.g. `es`, `pt_BR` or `en_US`. */
                                 language: string;
+                                /** @description Values for the header, body and button variables; omit for a template without variables. */
                                 components?: ({
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Values for the header.
+                                     * @enum {string}
+                                     */
                                     type: "header";
+                                    /** @description The header's single variable or media. */
                                     parameters: ({
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A text value.
+                                         * @enum {string}
+                                         */
                                         type: "text";
+                                        /** @description The value that replaces the variable. */
                                         text: string;
+                                        /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                         parameterName?: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description An amount of money, localized by WhatsApp.
+                                         * @enum {string}
+                                         */
                                         type: "currency";
+                                        /** @description The text shown where the value cannot be localized, e.g. `US$ 10.50` or `March 3, 2026`. */
                                         fallbackValue: string;
+                                        /** @description ISO 4217 currency code, e.g. `USD`, `BRL` or `MXN`. */
                                         code: string;
+                                        /** @description The amount multiplied by 1,000 (10.50 is `10500`). */
                                         amount1000: number;
+                                        /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                         parameterName?: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A date and time, localized by WhatsApp.
+                                         * @enum {string}
+                                         */
                                         type: "date_time";
+                                        /** @description The text shown where the value cannot be localized, e.g. `US$ 10.50` or `March 3, 2026`. */
                                         fallbackValue: string;
+                                        /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                         parameterName?: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description An image for a header with an image.
+                                         * @enum {string}
+                                         */
                                         type: "image";
-                                        /** Format: uri */
+                                        /**
+                                         * Format: uri
+                                         * @description A public https URL WhatsApp downloads the media from.
+                                         */
                                         link: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A video for a header with a video.
+                                         * @enum {string}
+                                         */
                                         type: "video";
-                                        /** Format: uri */
+                                        /**
+                                         * Format: uri
+                                         * @description A public https URL WhatsApp downloads the media from.
+                                         */
                                         link: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A document for a header with a document.
+                                         * @enum {string}
+                                         */
                                         type: "document";
-                                        /** Format: uri */
+                                        /**
+                                         * Format: uri
+                                         * @description A public https URL WhatsApp downloads the media from.
+                                         */
                                         link: string;
+                                        /** @description The file name the contact sees. */
                                         filename?: string;
                                     })[];
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Values for the body.
+                                     * @enum {string}
+                                     */
                                     type: "body";
+                                    /** @description One value per body variable, in order. */
                                     parameters: ({
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A text value.
+                                         * @enum {string}
+                                         */
                                         type: "text";
+                                        /** @description The value that replaces the variable. */
                                         text: string;
+                                        /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                         parameterName?: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description An amount of money, localized by WhatsApp.
+                                         * @enum {string}
+                                         */
                                         type: "currency";
+                                        /** @description The text shown where the value cannot be localized, e.g. `US$ 10.50` or `March 3, 2026`. */
                                         fallbackValue: string;
+                                        /** @description ISO 4217 currency code, e.g. `USD`, `BRL` or `MXN`. */
                                         code: string;
+                                        /** @description The amount multiplied by 1,000 (10.50 is `10500`). */
                                         amount1000: number;
+                                        /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                         parameterName?: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A date and time, localized by WhatsApp.
+                                         * @enum {string}
+                                         */
                                         type: "date_time";
+                                        /** @description The text shown where the value cannot be localized, e.g. `US$ 10.50` or `March 3, 2026`. */
                                         fallbackValue: string;
+                                        /** @description The variable's name, for templates with named variables (`{{order_id}}`); omit for numbered ones. */
                                         parameterName?: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description An image for a header with an image.
+                                         * @enum {string}
+                                         */
                                         type: "image";
-                                        /** Format: uri */
+                                        /**
+                                         * Format: uri
+                                         * @description A public https URL WhatsApp downloads the media from.
+                                         */
                                         link: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A video for a header with a video.
+                                         * @enum {string}
+                                         */
                                         type: "video";
-                                        /** Format: uri */
+                                        /**
+                                         * Format: uri
+                                         * @description A public https URL WhatsApp downloads the media from.
+                                         */
                                         link: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A document for a header with a document.
+                                         * @enum {string}
+                                         */
                                         type: "document";
-                                        /** Format: uri */
+                                        /**
+                                         * Format: uri
+                                         * @description A public https URL WhatsApp downloads the media from.
+                                         */
                                         link: string;
+                                        /** @description The file name the contact sees. */
                                         filename?: string;
                                     })[];
                                 } | ({
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Values for one of the template's buttons.
+                                     * @enum {string}
+                                     */
                                     type: "button";
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A quick-reply button.
+                                     * @enum {string}
+                                     */
                                     subType: "quick_reply";
+                                    /** @description Position of the button in the template, from 0. */
                                     index: number;
+                                    /** @description What the webhook reports back when the contact taps the button. */
                                     payload: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Values for one of the template's buttons.
+                                     * @enum {string}
+                                     */
                                     type: "button";
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A link button with a variable URL.
+                                     * @enum {string}
+                                     */
                                     subType: "url";
+                                    /** @description Position of the button in the template, from 0. */
                                     index: number;
+                                    /** @description The variable part appended to the button's URL. */
                                     text: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Values for one of the template's buttons.
+                                     * @enum {string}
+                                     */
                                     type: "button";
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A copy-code button.
+                                     * @enum {string}
+                                     */
                                     subType: "copy_code";
+                                    /** @description Position of the button in the template, from 0. */
                                     index: number;
+                                    /** @description The code the contact copies (up to 15 characters). */
                                     couponCode: string;
                                 }))[];
                                 /** @description The text as the contact will read it, for the conversation history. */
@@ -5371,30 +6118,56 @@ export interface paths {
                              */
                             replyToId?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description Reply buttons or a list menu.
+                             * @enum {string}
+                             */
                             type: "interactive";
+                            /** @description The buttons or the list. */
                             interactive: {
-                                /** @enum {string} */
+                                /**
+                                 * @description Up to three reply buttons.
+                                 * @enum {string}
+                                 */
                                 kind: "buttons";
+                                /** @description The message text (up to 1,024 characters). */
                                 body: string;
+                                /** @description Bold text above the body (up to 60 characters). */
                                 header?: string;
+                                /** @description Small grey text below the body (up to 60 characters). */
                                 footer?: string;
+                                /** @description One to three buttons. */
                                 buttons: {
+                                    /** @description Your id for the button; the contact's answer reports it. */
                                     id: string;
+                                    /** @description The button's label (up to 20 characters, unique in the message). */
                                     title: string;
                                 }[];
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description A menu of up to ten options behind a button.
+                                 * @enum {string}
+                                 */
                                 kind: "list";
+                                /** @description The message text (up to 4,096 characters). */
                                 body: string;
+                                /** @description Bold text above the body (up to 60 characters). */
                                 header?: string;
+                                /** @description Small grey text below the body (up to 60 characters). */
                                 footer?: string;
+                                /** @description The label of the button that opens the list (up to 20 characters). */
                                 buttonText: string;
+                                /** @description One to ten sections with at most ten options in total. */
                                 sections: {
+                                    /** @description The section's heading (up to 24 characters; required by WhatsApp with more than one section). */
                                     title?: string;
+                                    /** @description The options of the section. */
                                     rows: {
+                                        /** @description Your id for the option; the contact's answer reports it. */
                                         id: string;
+                                        /** @description The option's label (up to 24 characters). */
                                         title: string;
+                                        /** @description A line under the label (up to 72 characters). */
                                         description?: string;
                                     }[];
                                 }[];
@@ -5405,7 +6178,10 @@ export interface paths {
                              */
                             replyToId?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description An emoji reaction to a message.
+                             * @enum {string}
+                             */
                             type: "reaction";
                             /**
                              * Format: uuid
@@ -5426,13 +6202,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Message id.
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The conversation it belongs to.
+                             */
                             conversationId: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The channel it came in or went out on.
+                             */
                             channelId: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `in`: from the contact; `out`: to the contact (or an internal note).
+                             * @enum {string}
+                             */
                             direction: "in" | "out";
                             /** @description text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, template, order, system, unsupported… */
                             type: string;
@@ -5444,40 +6232,66 @@ export interface paths {
                             };
                             /** @description An internal note: never sent to the contact. */
                             private: boolean;
+                            /** @description Who wrote the message. */
                             author: {
-                                /** @enum {string} */
+                                /**
+                                 * @description `contact`, a team `member`, the AI `assistant` or the `system` (automations, campaigns, API keys).
+                                 * @enum {string}
+                                 */
                                 type: "contact" | "member" | "assistant" | "system";
+                                /** @description The team member's membership id; null for other authors. */
                                 membershipId: string | null;
+                                /** @description The author's display name; null when unknown. */
                                 name: string | null;
                             };
-                            /** @enum {string} */
+                            /**
+                             * @description Inbound: `received`. Outbound: `queued`, then `sent`, `delivered`, `read` (or `played` for voice notes), or `failed`.
+                             * @enum {string}
+                             */
                             status: "received" | "queued" | "sent" | "delivered" | "read" | "played" | "failed";
+                            /** @description Why sending failed; null unless `status` is `failed`. */
                             error: {
+                                /** @description The error code: WhatsApp's numeric code, or one of Charla's own codes. */
                                 code: string;
+                                /** @description The provider's short title of the error; null when it gave none. */
                                 title: string | null;
                                 /** @description What went wrong, in words. */
                                 message: string;
                             } | null;
+                            /** @description The attached media; null for messages without media. */
                             media: {
                                 /**
                                  * @description Inbound media is downloaded from the provider right after it arrives.
                                  * @enum {string}
                                  */
                                 state: "pending" | "ready" | "failed";
+                                /** @description The stored file (see `GET /api/v1/files/{id}`); null until the media is downloaded. */
                                 fileId: string | null;
                                 /** @description Authenticated download URL (same credentials as the API). */
                                 url: string | null;
+                                /** @description The media's MIME type, e.g. `image/jpeg`; null when not known yet. */
                                 mimeType: string | null;
+                                /** @description The file name, for documents; null when it has none. */
                                 filename: string | null;
+                                /** @description Size in bytes; null when not known yet. */
                                 size: number | null;
                             } | null;
+                            /** @description The message this one quotes; null when it quotes none. */
                             replyToId: string | null;
+                            /** @description The channel's id for the message (WhatsApp `wamid`, `wc:…` on web chat); null for notes and messages not sent yet. */
                             providerMessageId: string | null;
+                            /** @description When the provider accepted it; null until then. */
                             sentAt: string | null;
+                            /** @description When it reached the contact's device; null until then. */
                             deliveredAt: string | null;
+                            /** @description When the contact read it; null until then (or when read receipts are off). */
                             readAt: string | null;
+                            /** @description When it failed; null unless it failed. */
                             failedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the message was received or written.
+                             */
                             createdAt: string;
                         };
                     };
@@ -5489,13 +6303,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Message id.
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The conversation it belongs to.
+                             */
                             conversationId: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The channel it came in or went out on.
+                             */
                             channelId: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `in`: from the contact; `out`: to the contact (or an internal note).
+                             * @enum {string}
+                             */
                             direction: "in" | "out";
                             /** @description text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, template, order, system, unsupported… */
                             type: string;
@@ -5507,40 +6333,66 @@ export interface paths {
                             };
                             /** @description An internal note: never sent to the contact. */
                             private: boolean;
+                            /** @description Who wrote the message. */
                             author: {
-                                /** @enum {string} */
+                                /**
+                                 * @description `contact`, a team `member`, the AI `assistant` or the `system` (automations, campaigns, API keys).
+                                 * @enum {string}
+                                 */
                                 type: "contact" | "member" | "assistant" | "system";
+                                /** @description The team member's membership id; null for other authors. */
                                 membershipId: string | null;
+                                /** @description The author's display name; null when unknown. */
                                 name: string | null;
                             };
-                            /** @enum {string} */
+                            /**
+                             * @description Inbound: `received`. Outbound: `queued`, then `sent`, `delivered`, `read` (or `played` for voice notes), or `failed`.
+                             * @enum {string}
+                             */
                             status: "received" | "queued" | "sent" | "delivered" | "read" | "played" | "failed";
+                            /** @description Why sending failed; null unless `status` is `failed`. */
                             error: {
+                                /** @description The error code: WhatsApp's numeric code, or one of Charla's own codes. */
                                 code: string;
+                                /** @description The provider's short title of the error; null when it gave none. */
                                 title: string | null;
                                 /** @description What went wrong, in words. */
                                 message: string;
                             } | null;
+                            /** @description The attached media; null for messages without media. */
                             media: {
                                 /**
                                  * @description Inbound media is downloaded from the provider right after it arrives.
                                  * @enum {string}
                                  */
                                 state: "pending" | "ready" | "failed";
+                                /** @description The stored file (see `GET /api/v1/files/{id}`); null until the media is downloaded. */
                                 fileId: string | null;
                                 /** @description Authenticated download URL (same credentials as the API). */
                                 url: string | null;
+                                /** @description The media's MIME type, e.g. `image/jpeg`; null when not known yet. */
                                 mimeType: string | null;
+                                /** @description The file name, for documents; null when it has none. */
                                 filename: string | null;
+                                /** @description Size in bytes; null when not known yet. */
                                 size: number | null;
                             } | null;
+                            /** @description The message this one quotes; null when it quotes none. */
                             replyToId: string | null;
+                            /** @description The channel's id for the message (WhatsApp `wamid`, `wc:…` on web chat); null for notes and messages not sent yet. */
                             providerMessageId: string | null;
+                            /** @description When the provider accepted it; null until then. */
                             sentAt: string | null;
+                            /** @description When it reached the contact's device; null until then. */
                             deliveredAt: string | null;
+                            /** @description When the contact read it; null until then (or when read receipts are off). */
                             readAt: string | null;
+                            /** @description When it failed; null unless it failed. */
                             failedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When the message was received or written.
+                             */
                             createdAt: string;
                         };
                     };
@@ -5560,7 +6412,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a file's details */
+        /**
+         * Get a file's details
+         * @description Name, type, size and checksum of an uploaded or received file, and its download URL.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5580,16 +6435,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description File id; use it as `fileId` when sending media.
+                             */
                             id: string;
+                            /** @description The uploaded file's name; null when it had none. */
                             filename: string | null;
                             /** @description Detected from the content when recognizable, otherwise as uploaded. */
                             mimeType: string;
+                            /** @description Size in bytes. */
                             size: number;
+                            /** @description SHA-256 of the content, hex-encoded. */
                             sha256: string;
                             /** @description Authenticated download URL. */
                             url: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was uploaded.
+                             */
                             createdAt: string;
                         };
                     };
@@ -5707,9 +6571,13 @@ export interface paths {
                     limit?: number;
                     /** @description Search in the name and the body text. */
                     q?: string;
+                    /** @description Only templates in this Meta review status. */
                     status?: "pending" | "approved" | "rejected" | "paused" | "disabled" | "in_appeal" | "pending_deletion" | "archived" | "limit_exceeded" | "locked";
+                    /** @description Only templates of this category: `marketing`, `utility` or `authentication`. */
                     category?: "marketing" | "utility" | "authentication";
+                    /** @description Only templates in this language code, e.g. `pt_BR`. */
                     language?: string;
+                    /** @description Only templates of this WhatsApp channel's business account. */
                     channelId?: string;
                 };
                 header?: never;
@@ -5727,13 +6595,24 @@ export interface paths {
                         "application/json": {
                             /** @description The items of this page, in the list's order. */
                             items: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Template id (Charla's, not Meta's).
+                                 */
                                 id: string;
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The WhatsApp channel whose business account holds the template.
+                                 */
                                 channelId: string;
+                                /** @description The template's name at Meta. */
                                 name: string;
+                                /** @description Meta language code, e.g. `es`, `pt_BR`, `en_US`. */
                                 language: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `marketing`, `utility` or `authentication` (as Meta categorized it).
+                                 * @enum {string}
+                                 */
                                 category: "marketing" | "utility" | "authentication";
                                 /**
                                  * @description Meta's review status; only `approved` templates can be sent.
@@ -5746,66 +6625,114 @@ export interface paths {
                                 statusDetail: string | null;
                                 /** @description What the status means and what to do, in the caller's language. */
                                 statusExplanation: string | null;
+                                /** @description Meta's quality rating: `high`, `medium` or `low`; null while unknown. */
                                 quality: string | null;
-                                /** @enum {string} */
+                                /**
+                                 * @description `positional`: variables `{{1}}`, `{{2}}`…; `named`: variables such as `{{first_name}}`.
+                                 * @enum {string}
+                                 */
                                 parameterFormat: "positional" | "named";
+                                /** @description Meta's id for the template; null until Meta accepted the submission. */
                                 metaTemplateId: string | null;
+                                /** @description The header; null when the template has none. */
                                 header: ({
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A text header.
+                                     * @enum {string}
+                                     */
                                     format: "text";
+                                    /** @description The header text, with at most one variable. */
                                     text: string;
+                                    /** @description Example value per variable, keyed by its name. */
                                     examples?: {
                                         [key: string]: string;
                                     };
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media header: `image`, `video` or `document`.
+                                     * @enum {string}
+                                     */
                                     format: "image" | "video" | "document";
+                                    /** @description The sample Meta reviewed the header with. */
                                     example: {
+                                        /** @description The sample file uploaded to Charla, when there is one. */
                                         fileId?: string;
+                                        /** @description The sample handle Meta issued, when there is one. */
                                         handle?: string;
                                     };
                                 }) | null;
+                                /** @description The main text. */
                                 body: {
+                                    /** @description The body text with its variables. */
                                     text: string;
+                                    /** @description Example value per variable, keyed by its name. */
                                     examples?: {
                                         [key: string]: string;
                                     };
                                 };
+                                /** @description The footer; null when the template has none. */
                                 footer: {
+                                    /** @description The footer text. */
                                     text: string;
                                 } | null;
                                 /** @description Buttons in the same shape as when creating; `unsupported` ones were made in Meta's manager. */
                                 buttons: {
                                     [key: string]: unknown;
                                 }[];
+                                /** @description The values a send of this template needs, in send order. */
                                 parameters: {
                                     /** @description `header.1`, `header.media`, `body.1`, `body.first_name`, `button.0`…: what campaigns map values to. */
                                     key: string;
-                                    /** @enum {string} */
+                                    /**
+                                     * @description The part of the template it belongs to.
+                                     * @enum {string}
+                                     */
                                     component: "header" | "body" | "button";
-                                    /** @enum {string} */
+                                    /**
+                                     * @description The kind of value it takes: text, a media file, or an offer code.
+                                     * @enum {string}
+                                     */
                                     kind: "text" | "image" | "video" | "document" | "coupon";
+                                    /** @description The variable's name (`1`, `first_name`), `media` for a header file, or the button's index. */
                                     name: string;
+                                    /** @description The example given when the template was submitted; null when none was. */
                                     example: string | null;
                                 }[];
                                 /** @description The template as WhatsApp shows it, with example values in place. */
                                 preview: {
+                                    /** @description The header; null when the template has none. */
                                     header: ({
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A text header.
+                                         * @enum {string}
+                                         */
                                         type: "text";
+                                        /** @description The header text with values in place. */
                                         text: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A media header: `image`, `video` or `document`.
+                                         * @enum {string}
+                                         */
                                         type: "image" | "video" | "document";
+                                        /** @description The media URL; null when no file is given yet. */
                                         link: string | null;
                                     }) | null;
+                                    /** @description The body text with values in place. */
                                     body: string;
+                                    /** @description The footer text; null when the template has none. */
                                     footer: string | null;
+                                    /** @description The buttons, in order. */
                                     buttons: {
+                                        /** @description The button type: `quick_reply`, `url`, `phone_number`, `copy_code` or `otp`. */
                                         type: string;
+                                        /** @description The button's label. */
                                         text: string;
+                                        /** @description URL buttons: the address with values in place. */
                                         url?: string;
+                                        /** @description Phone buttons: the number it calls. */
                                         phoneNumber?: string;
+                                        /** @description Copy-code buttons: the code it copies. */
                                         code?: string;
                                     }[];
                                 };
@@ -5813,12 +6740,21 @@ export interface paths {
                                 supported: boolean;
                                 /** @description Whether Meta allows editing it now (approved, rejected or paused, within the edit limits). */
                                 editable: boolean;
+                                /** @description When it was last read from Meta; null if never synced. */
                                 lastSyncedAt: string | null;
+                                /** @description When Charla last submitted it to Meta; null for templates created in Meta's manager. */
                                 submittedAt: string | null;
+                                /** @description When the review status last changed; null if it never did. */
                                 statusChangedAt: string | null;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When Charla first stored it.
+                                 */
                                 createdAt: string;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed.
+                                 */
                                 updatedAt: string;
                             }[];
                             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -5862,7 +6798,10 @@ export interface paths {
                          */
                         category: "marketing" | "utility" | "authentication";
                         header?: ({
-                            /** @enum {string} */
+                            /**
+                             * @description A text header.
+                             * @enum {string}
+                             */
                             format: "text";
                             /** @description At most 60 characters and one variable. */
                             text: string;
@@ -5871,7 +6810,10 @@ export interface paths {
                                 [key: string]: string;
                             };
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A media header: `image`, `video` or `document` (each send gives the file).
+                             * @enum {string}
+                             */
                             format: "image" | "video" | "document";
                             /** @description The sample Meta reviews the header with. */
                             example: {
@@ -5884,6 +6826,7 @@ export interface paths {
                                 handle?: string;
                             };
                         }) | null;
+                        /** @description The main text of the template (required). */
                         body: {
                             /** @description The message, at most 1024 characters; variables `{{1}}` or `{{first_name}}`. */
                             text: string;
@@ -5892,39 +6835,57 @@ export interface paths {
                                 [key: string]: string;
                             };
                         };
+                        /** @description Optional small grey text under the body; null removes it. */
                         footer?: {
                             /** @description At most 60 characters, no variables. */
                             text: string;
                         } | null;
                         /** @description Up to 10: quick replies grouped apart from the others; at most 2 URL, 1 phone, 1 copy code. */
                         buttons?: ({
-                            /** @enum {string} */
+                            /**
+                             * @description A quick-reply button.
+                             * @enum {string}
+                             */
                             type: "quick_reply";
                             /** @description At most 25 characters. */
                             text: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A button that opens a web address.
+                             * @enum {string}
+                             */
                             type: "url";
+                            /** @description The button's label, at most 25 characters. */
                             text: string;
                             /** @description https address; `{{1}}` at the very end makes it dynamic (each send fills it). */
                             url: string;
                             /** @description For dynamic addresses: an example of the value that replaces `{{1}}`. */
                             example?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A button that calls a phone number.
+                             * @enum {string}
+                             */
                             type: "phone_number";
+                            /** @description The button's label, at most 25 characters. */
                             text: string;
                             /** @description International format, e.g. `+5511987654321`. */
                             phoneNumber: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A button that copies an offer code (marketing templates).
+                             * @enum {string}
+                             */
                             type: "copy_code";
                             /** @description Label; WhatsApp shows its own "Copy offer code". */
                             text?: string;
                             /** @description An example offer code (at most 15 characters). */
                             example: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description The one-time-password button of an authentication template.
+                             * @enum {string}
+                             */
                             type: "otp";
                             /** @description Authentication templates: the copy-code button. */
                             text: string;
@@ -5940,13 +6901,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Template id (Charla's, not Meta's).
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel whose business account holds the template.
+                             */
                             channelId: string;
+                            /** @description The template's name at Meta. */
                             name: string;
+                            /** @description Meta language code, e.g. `es`, `pt_BR`, `en_US`. */
                             language: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `marketing`, `utility` or `authentication` (as Meta categorized it).
+                             * @enum {string}
+                             */
                             category: "marketing" | "utility" | "authentication";
                             /**
                              * @description Meta's review status; only `approved` templates can be sent.
@@ -5959,66 +6931,114 @@ export interface paths {
                             statusDetail: string | null;
                             /** @description What the status means and what to do, in the caller's language. */
                             statusExplanation: string | null;
+                            /** @description Meta's quality rating: `high`, `medium` or `low`; null while unknown. */
                             quality: string | null;
-                            /** @enum {string} */
+                            /**
+                             * @description `positional`: variables `{{1}}`, `{{2}}`…; `named`: variables such as `{{first_name}}`.
+                             * @enum {string}
+                             */
                             parameterFormat: "positional" | "named";
+                            /** @description Meta's id for the template; null until Meta accepted the submission. */
                             metaTemplateId: string | null;
+                            /** @description The header; null when the template has none. */
                             header: ({
-                                /** @enum {string} */
+                                /**
+                                 * @description A text header.
+                                 * @enum {string}
+                                 */
                                 format: "text";
+                                /** @description The header text, with at most one variable. */
                                 text: string;
+                                /** @description Example value per variable, keyed by its name. */
                                 examples?: {
                                     [key: string]: string;
                                 };
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description A media header: `image`, `video` or `document`.
+                                 * @enum {string}
+                                 */
                                 format: "image" | "video" | "document";
+                                /** @description The sample Meta reviewed the header with. */
                                 example: {
+                                    /** @description The sample file uploaded to Charla, when there is one. */
                                     fileId?: string;
+                                    /** @description The sample handle Meta issued, when there is one. */
                                     handle?: string;
                                 };
                             }) | null;
+                            /** @description The main text. */
                             body: {
+                                /** @description The body text with its variables. */
                                 text: string;
+                                /** @description Example value per variable, keyed by its name. */
                                 examples?: {
                                     [key: string]: string;
                                 };
                             };
+                            /** @description The footer; null when the template has none. */
                             footer: {
+                                /** @description The footer text. */
                                 text: string;
                             } | null;
                             /** @description Buttons in the same shape as when creating; `unsupported` ones were made in Meta's manager. */
                             buttons: {
                                 [key: string]: unknown;
                             }[];
+                            /** @description The values a send of this template needs, in send order. */
                             parameters: {
                                 /** @description `header.1`, `header.media`, `body.1`, `body.first_name`, `button.0`…: what campaigns map values to. */
                                 key: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description The part of the template it belongs to.
+                                 * @enum {string}
+                                 */
                                 component: "header" | "body" | "button";
-                                /** @enum {string} */
+                                /**
+                                 * @description The kind of value it takes: text, a media file, or an offer code.
+                                 * @enum {string}
+                                 */
                                 kind: "text" | "image" | "video" | "document" | "coupon";
+                                /** @description The variable's name (`1`, `first_name`), `media` for a header file, or the button's index. */
                                 name: string;
+                                /** @description The example given when the template was submitted; null when none was. */
                                 example: string | null;
                             }[];
                             /** @description The template as WhatsApp shows it, with example values in place. */
                             preview: {
+                                /** @description The header; null when the template has none. */
                                 header: ({
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A text header.
+                                     * @enum {string}
+                                     */
                                     type: "text";
+                                    /** @description The header text with values in place. */
                                     text: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media header: `image`, `video` or `document`.
+                                     * @enum {string}
+                                     */
                                     type: "image" | "video" | "document";
+                                    /** @description The media URL; null when no file is given yet. */
                                     link: string | null;
                                 }) | null;
+                                /** @description The body text with values in place. */
                                 body: string;
+                                /** @description The footer text; null when the template has none. */
                                 footer: string | null;
+                                /** @description The buttons, in order. */
                                 buttons: {
+                                    /** @description The button type: `quick_reply`, `url`, `phone_number`, `copy_code` or `otp`. */
                                     type: string;
+                                    /** @description The button's label. */
                                     text: string;
+                                    /** @description URL buttons: the address with values in place. */
                                     url?: string;
+                                    /** @description Phone buttons: the number it calls. */
                                     phoneNumber?: string;
+                                    /** @description Copy-code buttons: the code it copies. */
                                     code?: string;
                                 }[];
                             };
@@ -6026,12 +7046,21 @@ export interface paths {
                             supported: boolean;
                             /** @description Whether Meta allows editing it now (approved, rejected or paused, within the edit limits). */
                             editable: boolean;
+                            /** @description When it was last read from Meta; null if never synced. */
                             lastSyncedAt: string | null;
+                            /** @description When Charla last submitted it to Meta; null for templates created in Meta's manager. */
                             submittedAt: string | null;
+                            /** @description When the review status last changed; null if it never did. */
                             statusChangedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When Charla first stored it.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -6082,7 +7111,10 @@ export interface paths {
                          */
                         category: "marketing" | "utility" | "authentication";
                         header?: ({
-                            /** @enum {string} */
+                            /**
+                             * @description A text header.
+                             * @enum {string}
+                             */
                             format: "text";
                             /** @description At most 60 characters and one variable. */
                             text: string;
@@ -6091,7 +7123,10 @@ export interface paths {
                                 [key: string]: string;
                             };
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A media header: `image`, `video` or `document` (each send gives the file).
+                             * @enum {string}
+                             */
                             format: "image" | "video" | "document";
                             /** @description The sample Meta reviews the header with. */
                             example: {
@@ -6104,6 +7139,7 @@ export interface paths {
                                 handle?: string;
                             };
                         }) | null;
+                        /** @description The main text of the template (required). */
                         body: {
                             /** @description The message, at most 1024 characters; variables `{{1}}` or `{{first_name}}`. */
                             text: string;
@@ -6112,39 +7148,57 @@ export interface paths {
                                 [key: string]: string;
                             };
                         };
+                        /** @description Optional small grey text under the body; null removes it. */
                         footer?: {
                             /** @description At most 60 characters, no variables. */
                             text: string;
                         } | null;
                         /** @description Up to 10: quick replies grouped apart from the others; at most 2 URL, 1 phone, 1 copy code. */
                         buttons?: ({
-                            /** @enum {string} */
+                            /**
+                             * @description A quick-reply button.
+                             * @enum {string}
+                             */
                             type: "quick_reply";
                             /** @description At most 25 characters. */
                             text: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A button that opens a web address.
+                             * @enum {string}
+                             */
                             type: "url";
+                            /** @description The button's label, at most 25 characters. */
                             text: string;
                             /** @description https address; `{{1}}` at the very end makes it dynamic (each send fills it). */
                             url: string;
                             /** @description For dynamic addresses: an example of the value that replaces `{{1}}`. */
                             example?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A button that calls a phone number.
+                             * @enum {string}
+                             */
                             type: "phone_number";
+                            /** @description The button's label, at most 25 characters. */
                             text: string;
                             /** @description International format, e.g. `+5511987654321`. */
                             phoneNumber: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A button that copies an offer code (marketing templates).
+                             * @enum {string}
+                             */
                             type: "copy_code";
                             /** @description Label; WhatsApp shows its own "Copy offer code". */
                             text?: string;
                             /** @description An example offer code (at most 15 characters). */
                             example: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description The one-time-password button of an authentication template.
+                             * @enum {string}
+                             */
                             type: "otp";
                             /** @description Authentication templates: the copy-code button. */
                             text: string;
@@ -6162,6 +7216,7 @@ export interface paths {
                         "application/json": {
                             /** @description True when nothing blocks submission. */
                             valid: boolean;
+                            /** @description Every problem found, errors first; empty when the template is ready. */
                             issues: {
                                 /** @description Stable problem code, e.g. `variable_adjacent`. */
                                 code: string;
@@ -6181,33 +7236,59 @@ export interface paths {
                             }[];
                             /** @description The template as WhatsApp shows it, with example values in place. */
                             preview: {
+                                /** @description The header; null when the template has none. */
                                 header: ({
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A text header.
+                                     * @enum {string}
+                                     */
                                     type: "text";
+                                    /** @description The header text with values in place. */
                                     text: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media header: `image`, `video` or `document`.
+                                     * @enum {string}
+                                     */
                                     type: "image" | "video" | "document";
+                                    /** @description The media URL; null when no file is given yet. */
                                     link: string | null;
                                 }) | null;
+                                /** @description The body text with values in place. */
                                 body: string;
+                                /** @description The footer text; null when the template has none. */
                                 footer: string | null;
+                                /** @description The buttons, in order. */
                                 buttons: {
+                                    /** @description The button type: `quick_reply`, `url`, `phone_number`, `copy_code` or `otp`. */
                                     type: string;
+                                    /** @description The button's label. */
                                     text: string;
+                                    /** @description URL buttons: the address with values in place. */
                                     url?: string;
+                                    /** @description Phone buttons: the number it calls. */
                                     phoneNumber?: string;
+                                    /** @description Copy-code buttons: the code it copies. */
                                     code?: string;
                                 }[];
                             };
+                            /** @description The values a send of this template needs, in send order. */
                             parameters: {
                                 /** @description `header.1`, `header.media`, `body.1`, `body.first_name`, `button.0`…: what campaigns map values to. */
                                 key: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description The part of the template it belongs to.
+                                 * @enum {string}
+                                 */
                                 component: "header" | "body" | "button";
-                                /** @enum {string} */
+                                /**
+                                 * @description The kind of value it takes: text, a media file, or an offer code.
+                                 * @enum {string}
+                                 */
                                 kind: "text" | "image" | "video" | "document" | "coupon";
+                                /** @description The variable's name (`1`, `first_name`), `media` for a header file, or the button's index. */
                                 name: string;
+                                /** @description The example given when the template was submitted; null when none was. */
                                 example: string | null;
                             }[];
                         };
@@ -6262,13 +7343,18 @@ export interface paths {
                         "application/json": {
                             /** @description Templates found at Meta that Charla did not know (created elsewhere). */
                             created: number;
+                            /** @description Templates whose content or status changed. */
                             updated: number;
                             /** @description Templates deleted at Meta. */
                             removed: number;
                             /** @description Channels that could not be read, with the reason. */
                             failedChannels: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The channel that could not be read.
+                                 */
                                 channelId: string;
+                                /** @description Why, in words. */
                                 message: string;
                             }[];
                         };
@@ -6289,7 +7375,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a template */
+        /**
+         * Get a template
+         * @description Its content, Meta's review status explained in words, the parameters a send needs and a preview.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6309,13 +7398,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Template id (Charla's, not Meta's).
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel whose business account holds the template.
+                             */
                             channelId: string;
+                            /** @description The template's name at Meta. */
                             name: string;
+                            /** @description Meta language code, e.g. `es`, `pt_BR`, `en_US`. */
                             language: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `marketing`, `utility` or `authentication` (as Meta categorized it).
+                             * @enum {string}
+                             */
                             category: "marketing" | "utility" | "authentication";
                             /**
                              * @description Meta's review status; only `approved` templates can be sent.
@@ -6328,66 +7428,114 @@ export interface paths {
                             statusDetail: string | null;
                             /** @description What the status means and what to do, in the caller's language. */
                             statusExplanation: string | null;
+                            /** @description Meta's quality rating: `high`, `medium` or `low`; null while unknown. */
                             quality: string | null;
-                            /** @enum {string} */
+                            /**
+                             * @description `positional`: variables `{{1}}`, `{{2}}`…; `named`: variables such as `{{first_name}}`.
+                             * @enum {string}
+                             */
                             parameterFormat: "positional" | "named";
+                            /** @description Meta's id for the template; null until Meta accepted the submission. */
                             metaTemplateId: string | null;
+                            /** @description The header; null when the template has none. */
                             header: ({
-                                /** @enum {string} */
+                                /**
+                                 * @description A text header.
+                                 * @enum {string}
+                                 */
                                 format: "text";
+                                /** @description The header text, with at most one variable. */
                                 text: string;
+                                /** @description Example value per variable, keyed by its name. */
                                 examples?: {
                                     [key: string]: string;
                                 };
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description A media header: `image`, `video` or `document`.
+                                 * @enum {string}
+                                 */
                                 format: "image" | "video" | "document";
+                                /** @description The sample Meta reviewed the header with. */
                                 example: {
+                                    /** @description The sample file uploaded to Charla, when there is one. */
                                     fileId?: string;
+                                    /** @description The sample handle Meta issued, when there is one. */
                                     handle?: string;
                                 };
                             }) | null;
+                            /** @description The main text. */
                             body: {
+                                /** @description The body text with its variables. */
                                 text: string;
+                                /** @description Example value per variable, keyed by its name. */
                                 examples?: {
                                     [key: string]: string;
                                 };
                             };
+                            /** @description The footer; null when the template has none. */
                             footer: {
+                                /** @description The footer text. */
                                 text: string;
                             } | null;
                             /** @description Buttons in the same shape as when creating; `unsupported` ones were made in Meta's manager. */
                             buttons: {
                                 [key: string]: unknown;
                             }[];
+                            /** @description The values a send of this template needs, in send order. */
                             parameters: {
                                 /** @description `header.1`, `header.media`, `body.1`, `body.first_name`, `button.0`…: what campaigns map values to. */
                                 key: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description The part of the template it belongs to.
+                                 * @enum {string}
+                                 */
                                 component: "header" | "body" | "button";
-                                /** @enum {string} */
+                                /**
+                                 * @description The kind of value it takes: text, a media file, or an offer code.
+                                 * @enum {string}
+                                 */
                                 kind: "text" | "image" | "video" | "document" | "coupon";
+                                /** @description The variable's name (`1`, `first_name`), `media` for a header file, or the button's index. */
                                 name: string;
+                                /** @description The example given when the template was submitted; null when none was. */
                                 example: string | null;
                             }[];
                             /** @description The template as WhatsApp shows it, with example values in place. */
                             preview: {
+                                /** @description The header; null when the template has none. */
                                 header: ({
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A text header.
+                                     * @enum {string}
+                                     */
                                     type: "text";
+                                    /** @description The header text with values in place. */
                                     text: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media header: `image`, `video` or `document`.
+                                     * @enum {string}
+                                     */
                                     type: "image" | "video" | "document";
+                                    /** @description The media URL; null when no file is given yet. */
                                     link: string | null;
                                 }) | null;
+                                /** @description The body text with values in place. */
                                 body: string;
+                                /** @description The footer text; null when the template has none. */
                                 footer: string | null;
+                                /** @description The buttons, in order. */
                                 buttons: {
+                                    /** @description The button type: `quick_reply`, `url`, `phone_number`, `copy_code` or `otp`. */
                                     type: string;
+                                    /** @description The button's label. */
                                     text: string;
+                                    /** @description URL buttons: the address with values in place. */
                                     url?: string;
+                                    /** @description Phone buttons: the number it calls. */
                                     phoneNumber?: string;
+                                    /** @description Copy-code buttons: the code it copies. */
                                     code?: string;
                                 }[];
                             };
@@ -6395,12 +7543,21 @@ export interface paths {
                             supported: boolean;
                             /** @description Whether Meta allows editing it now (approved, rejected or paused, within the edit limits). */
                             editable: boolean;
+                            /** @description When it was last read from Meta; null if never synced. */
                             lastSyncedAt: string | null;
+                            /** @description When Charla last submitted it to Meta; null for templates created in Meta's manager. */
                             submittedAt: string | null;
+                            /** @description When the review status last changed; null if it never did. */
                             statusChangedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When Charla first stored it.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -6459,7 +7616,10 @@ export interface paths {
                          */
                         category?: "marketing" | "utility" | "authentication";
                         header?: ({
-                            /** @enum {string} */
+                            /**
+                             * @description A text header.
+                             * @enum {string}
+                             */
                             format: "text";
                             /** @description At most 60 characters and one variable. */
                             text: string;
@@ -6468,7 +7628,10 @@ export interface paths {
                                 [key: string]: string;
                             };
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A media header: `image`, `video` or `document` (each send gives the file).
+                             * @enum {string}
+                             */
                             format: "image" | "video" | "document";
                             /** @description The sample Meta reviews the header with. */
                             example: {
@@ -6481,6 +7644,7 @@ export interface paths {
                                 handle?: string;
                             };
                         }) | null;
+                        /** @description The main text; omit to keep it. */
                         body?: {
                             /** @description The message, at most 1024 characters; variables `{{1}}` or `{{first_name}}`. */
                             text: string;
@@ -6489,39 +7653,57 @@ export interface paths {
                                 [key: string]: string;
                             };
                         };
+                        /** @description Optional small grey text under the body; null removes it. */
                         footer?: {
                             /** @description At most 60 characters, no variables. */
                             text: string;
                         } | null;
                         /** @description Up to 10: quick replies grouped apart from the others; at most 2 URL, 1 phone, 1 copy code. */
                         buttons?: ({
-                            /** @enum {string} */
+                            /**
+                             * @description A quick-reply button.
+                             * @enum {string}
+                             */
                             type: "quick_reply";
                             /** @description At most 25 characters. */
                             text: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A button that opens a web address.
+                             * @enum {string}
+                             */
                             type: "url";
+                            /** @description The button's label, at most 25 characters. */
                             text: string;
                             /** @description https address; `{{1}}` at the very end makes it dynamic (each send fills it). */
                             url: string;
                             /** @description For dynamic addresses: an example of the value that replaces `{{1}}`. */
                             example?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A button that calls a phone number.
+                             * @enum {string}
+                             */
                             type: "phone_number";
+                            /** @description The button's label, at most 25 characters. */
                             text: string;
                             /** @description International format, e.g. `+5511987654321`. */
                             phoneNumber: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A button that copies an offer code (marketing templates).
+                             * @enum {string}
+                             */
                             type: "copy_code";
                             /** @description Label; WhatsApp shows its own "Copy offer code". */
                             text?: string;
                             /** @description An example offer code (at most 15 characters). */
                             example: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description The one-time-password button of an authentication template.
+                             * @enum {string}
+                             */
                             type: "otp";
                             /** @description Authentication templates: the copy-code button. */
                             text: string;
@@ -6537,13 +7719,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Template id (Charla's, not Meta's).
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel whose business account holds the template.
+                             */
                             channelId: string;
+                            /** @description The template's name at Meta. */
                             name: string;
+                            /** @description Meta language code, e.g. `es`, `pt_BR`, `en_US`. */
                             language: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `marketing`, `utility` or `authentication` (as Meta categorized it).
+                             * @enum {string}
+                             */
                             category: "marketing" | "utility" | "authentication";
                             /**
                              * @description Meta's review status; only `approved` templates can be sent.
@@ -6556,66 +7749,114 @@ export interface paths {
                             statusDetail: string | null;
                             /** @description What the status means and what to do, in the caller's language. */
                             statusExplanation: string | null;
+                            /** @description Meta's quality rating: `high`, `medium` or `low`; null while unknown. */
                             quality: string | null;
-                            /** @enum {string} */
+                            /**
+                             * @description `positional`: variables `{{1}}`, `{{2}}`…; `named`: variables such as `{{first_name}}`.
+                             * @enum {string}
+                             */
                             parameterFormat: "positional" | "named";
+                            /** @description Meta's id for the template; null until Meta accepted the submission. */
                             metaTemplateId: string | null;
+                            /** @description The header; null when the template has none. */
                             header: ({
-                                /** @enum {string} */
+                                /**
+                                 * @description A text header.
+                                 * @enum {string}
+                                 */
                                 format: "text";
+                                /** @description The header text, with at most one variable. */
                                 text: string;
+                                /** @description Example value per variable, keyed by its name. */
                                 examples?: {
                                     [key: string]: string;
                                 };
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description A media header: `image`, `video` or `document`.
+                                 * @enum {string}
+                                 */
                                 format: "image" | "video" | "document";
+                                /** @description The sample Meta reviewed the header with. */
                                 example: {
+                                    /** @description The sample file uploaded to Charla, when there is one. */
                                     fileId?: string;
+                                    /** @description The sample handle Meta issued, when there is one. */
                                     handle?: string;
                                 };
                             }) | null;
+                            /** @description The main text. */
                             body: {
+                                /** @description The body text with its variables. */
                                 text: string;
+                                /** @description Example value per variable, keyed by its name. */
                                 examples?: {
                                     [key: string]: string;
                                 };
                             };
+                            /** @description The footer; null when the template has none. */
                             footer: {
+                                /** @description The footer text. */
                                 text: string;
                             } | null;
                             /** @description Buttons in the same shape as when creating; `unsupported` ones were made in Meta's manager. */
                             buttons: {
                                 [key: string]: unknown;
                             }[];
+                            /** @description The values a send of this template needs, in send order. */
                             parameters: {
                                 /** @description `header.1`, `header.media`, `body.1`, `body.first_name`, `button.0`…: what campaigns map values to. */
                                 key: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description The part of the template it belongs to.
+                                 * @enum {string}
+                                 */
                                 component: "header" | "body" | "button";
-                                /** @enum {string} */
+                                /**
+                                 * @description The kind of value it takes: text, a media file, or an offer code.
+                                 * @enum {string}
+                                 */
                                 kind: "text" | "image" | "video" | "document" | "coupon";
+                                /** @description The variable's name (`1`, `first_name`), `media` for a header file, or the button's index. */
                                 name: string;
+                                /** @description The example given when the template was submitted; null when none was. */
                                 example: string | null;
                             }[];
                             /** @description The template as WhatsApp shows it, with example values in place. */
                             preview: {
+                                /** @description The header; null when the template has none. */
                                 header: ({
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A text header.
+                                     * @enum {string}
+                                     */
                                     type: "text";
+                                    /** @description The header text with values in place. */
                                     text: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media header: `image`, `video` or `document`.
+                                     * @enum {string}
+                                     */
                                     type: "image" | "video" | "document";
+                                    /** @description The media URL; null when no file is given yet. */
                                     link: string | null;
                                 }) | null;
+                                /** @description The body text with values in place. */
                                 body: string;
+                                /** @description The footer text; null when the template has none. */
                                 footer: string | null;
+                                /** @description The buttons, in order. */
                                 buttons: {
+                                    /** @description The button type: `quick_reply`, `url`, `phone_number`, `copy_code` or `otp`. */
                                     type: string;
+                                    /** @description The button's label. */
                                     text: string;
+                                    /** @description URL buttons: the address with values in place. */
                                     url?: string;
+                                    /** @description Phone buttons: the number it calls. */
                                     phoneNumber?: string;
+                                    /** @description Copy-code buttons: the code it copies. */
                                     code?: string;
                                 }[];
                             };
@@ -6623,12 +7864,21 @@ export interface paths {
                             supported: boolean;
                             /** @description Whether Meta allows editing it now (approved, rejected or paused, within the edit limits). */
                             editable: boolean;
+                            /** @description When it was last read from Meta; null if never synced. */
                             lastSyncedAt: string | null;
+                            /** @description When Charla last submitted it to Meta; null for templates created in Meta's manager. */
                             submittedAt: string | null;
+                            /** @description When the review status last changed; null if it never did. */
                             statusChangedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When Charla first stored it.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -6657,6 +7907,7 @@ export interface paths {
                     limit?: number;
                     /** @description Search by name. */
                     q?: string;
+                    /** @description Only campaigns in this status. */
                     status?: "draft" | "scheduled" | "sending" | "paused" | "finished" | "cancelled";
                 };
                 header?: never;
@@ -6674,70 +7925,113 @@ export interface paths {
                         "application/json": {
                             /** @description The items of this page, in the list's order. */
                             items: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Campaign id.
+                                 */
                                 id: string;
+                                /** @description The campaign's name. */
                                 name: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `draft`, `scheduled`, `sending`, `paused` (by a person or by an account-level WhatsApp error), `finished` or `cancelled`.
+                                 * @enum {string}
+                                 */
                                 status: "draft" | "scheduled" | "sending" | "paused" | "finished" | "cancelled";
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The WhatsApp channel it sends from (the template's).
+                                 */
                                 channelId: string;
+                                /** @description The template; null if it was deleted since (the campaign keeps a copy). */
                                 templateId: string | null;
+                                /** @description The copy of the template the campaign sends. */
                                 template: {
+                                    /** @description Template name. */
                                     name: string;
+                                    /** @description Template language code. */
                                     language: string;
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Template category; marketing only reaches contacts with marketing consent.
+                                     * @enum {string}
+                                     */
                                     category: "marketing" | "utility" | "authentication";
                                 };
                                 /** @description All contacts, one or more groups, or a saved filter. */
                                 audience: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Every contact of the organization.
+                                     * @enum {string}
+                                     */
                                     kind: "all";
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Members of some groups.
+                                     * @enum {string}
+                                     */
                                     kind: "groups";
                                     /** @description Members of any of these groups. */
                                     groupIds: string[];
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Contacts matching the contacts list's filters.
+                                     * @enum {string}
+                                     */
                                     kind: "filter";
                                     /** @description The contacts list filters, saved with the campaign. */
                                     filter: {
                                         /** @description Name, e-mail or phone search. */
                                         q?: string;
+                                        /** @description Contacts in any of these groups (1–50 group ids). */
                                         groupIds?: string[];
                                         /** @description Custom field values that must match. */
                                         fields?: {
                                             [key: string]: string | number;
                                         };
-                                        /** @enum {string} */
+                                        /**
+                                         * @description Only contacts that came from this source.
+                                         * @enum {string}
+                                         */
                                         source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                                     };
                                 };
+                                /** @description Parameter key → where its value comes from. */
                                 variables: {
                                     [key: string]: {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A standard contact field.
+                                         * @enum {string}
+                                         */
                                         source: "field";
                                         /**
-                                         * @description A contact field.
+                                         * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                          * @enum {string}
                                          */
                                         field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                         /** @description Used when the contact has no value. */
                                         fallback?: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A custom contact field.
+                                         * @enum {string}
+                                         */
                                         source: "custom";
                                         /** @description A custom field key. */
                                         key: string;
                                         /** @description Used when the contact has no value. */
                                         fallback?: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description Fixed text.
+                                         * @enum {string}
+                                         */
                                         source: "text";
                                         /** @description The same text for everyone. */
                                         value: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A media file for a header with an image, video or document.
+                                         * @enum {string}
+                                         */
                                         source: "media";
                                         /**
                                          * Format: uri
@@ -6748,21 +8042,31 @@ export interface paths {
                                         filename?: string;
                                     };
                                 };
+                                /** @description When it is (or was) scheduled to send; null when never scheduled. */
                                 scheduledAt: string | null;
+                                /** @description When sending started; null before that. */
                                 startedAt: string | null;
+                                /** @description When every recipient was processed; null until then. */
                                 finishedAt: string | null;
+                                /** @description When it was paused; null unless paused. */
                                 pausedAt: string | null;
+                                /** @description When it was cancelled; null unless cancelled. */
                                 cancelledAt: string | null;
                                 /** @description Why the campaign paused itself (an account-level WhatsApp error), in words. */
                                 pauseReason: {
+                                    /** @description The WhatsApp or Charla error code. */
                                     code: string;
+                                    /** @description What happened and what to do, in words. */
                                     message: string;
                                 } | null;
                                 /** @description Contacts of the audience left out when the recipients were written. */
                                 excluded: {
+                                    /** @description Left out for lack of consent (marketing consent for marketing templates). */
                                     noConsent: number;
+                                    /** @description Left out for lack of a WhatsApp number. */
                                     noPhone: number;
                                 };
+                                /** @description Recipients by state (live while sending). */
                                 stats: {
                                     /** @description Recipients (messages). */
                                     total: number;
@@ -6772,46 +8076,66 @@ export interface paths {
                                     sent: number;
                                     /** @description Reached the phone (includes read). */
                                     delivered: number;
+                                    /** @description Opened by the contact (only when the contact has read receipts on). */
                                     read: number;
+                                    /** @description Could not be sent or delivered (includes those being retried). */
                                     failed: number;
                                     /** @description Not sent: a value the template needs was missing. */
                                     skipped: number;
+                                    /** @description Not sent because the campaign was cancelled. */
                                     cancelled: number;
                                     /** @description Answered or tapped a quick reply. */
                                     replied: number;
                                     /** @description Failed for a temporary reason; resent automatically at the organization's intervals. */
                                     retrying: number;
                                 };
+                                /** @description Delivery, read and reply rates. */
                                 rates: {
+                                    /** @description Delivered out of all recipients. */
                                     delivery: {
                                         /** @description 0–100, two decimals. */
                                         percent: number;
+                                        /** @description Recipients counted (e.g. delivered). */
                                         count: number;
+                                        /** @description All recipients. */
                                         total: number;
                                         /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                         label: string;
                                     };
+                                    /** @description Read out of all recipients. */
                                     read: {
                                         /** @description 0–100, two decimals. */
                                         percent: number;
+                                        /** @description Recipients counted (e.g. delivered). */
                                         count: number;
+                                        /** @description All recipients. */
                                         total: number;
                                         /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                         label: string;
                                     };
+                                    /** @description Replied out of all recipients. */
                                     replied: {
                                         /** @description 0–100, two decimals. */
                                         percent: number;
+                                        /** @description Recipients counted (e.g. delivered). */
                                         count: number;
+                                        /** @description All recipients. */
                                         total: number;
                                         /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                         label: string;
                                     };
                                 };
+                                /** @description Who created it: a member's name or an API key's name. */
                                 createdBy: string;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it was created.
+                                 */
                                 createdAt: string;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed.
+                                 */
                                 updatedAt: string;
                             }[];
                             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -6840,6 +8164,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description A name for the team (1–200 characters); contacts never see it. */
                         name: string;
                         /**
                          * Format: uuid
@@ -6852,29 +8177,41 @@ export interface paths {
                          */
                         variables?: {
                             [key: string]: {
-                                /** @enum {string} */
+                                /**
+                                 * @description A standard contact field.
+                                 * @enum {string}
+                                 */
                                 source: "field";
                                 /**
-                                 * @description A contact field.
+                                 * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                  * @enum {string}
                                  */
                                 field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                 /** @description Used when the contact has no value. */
                                 fallback?: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description A custom contact field.
+                                 * @enum {string}
+                                 */
                                 source: "custom";
                                 /** @description A custom field key. */
                                 key: string;
                                 /** @description Used when the contact has no value. */
                                 fallback?: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Fixed text.
+                                 * @enum {string}
+                                 */
                                 source: "text";
                                 /** @description The same text for everyone. */
                                 value: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description A media file for a header with an image, video or document.
+                                 * @enum {string}
+                                 */
                                 source: "media";
                                 /**
                                  * Format: uri
@@ -6887,26 +8224,39 @@ export interface paths {
                         };
                         /** @description All contacts, one or more groups, or a saved filter. */
                         audience: {
-                            /** @enum {string} */
+                            /**
+                             * @description Every contact of the organization.
+                             * @enum {string}
+                             */
                             kind: "all";
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description Members of some groups.
+                             * @enum {string}
+                             */
                             kind: "groups";
                             /** @description Members of any of these groups. */
                             groupIds: string[];
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description Contacts matching the contacts list's filters.
+                             * @enum {string}
+                             */
                             kind: "filter";
                             /** @description The contacts list filters, saved with the campaign. */
                             filter: {
                                 /** @description Name, e-mail or phone search. */
                                 q?: string;
+                                /** @description Contacts in any of these groups (1–50 group ids). */
                                 groupIds?: string[];
                                 /** @description Custom field values that must match. */
                                 fields?: {
                                     [key: string]: string | number;
                                 };
-                                /** @enum {string} */
+                                /**
+                                 * @description Only contacts that came from this source.
+                                 * @enum {string}
+                                 */
                                 source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                             };
                         };
@@ -6916,7 +8266,7 @@ export interface paths {
                          * @enum {string}
                          */
                         action?: "draft" | "schedule" | "send";
-                        /** @description When to send: `2026-07-21T08:30` is read in the organization's time zone; an offset or `Z` is honoured. */
+                        /** @description With `action: "schedule"`: when to send; `2026-07-21T08:30` is read in the organization's time zone. */
                         scheduledAt?: string;
                     };
                 };
@@ -6929,70 +8279,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Campaign id.
+                             */
                             id: string;
+                            /** @description The campaign's name. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `draft`, `scheduled`, `sending`, `paused` (by a person or by an account-level WhatsApp error), `finished` or `cancelled`.
+                             * @enum {string}
+                             */
                             status: "draft" | "scheduled" | "sending" | "paused" | "finished" | "cancelled";
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel it sends from (the template's).
+                             */
                             channelId: string;
+                            /** @description The template; null if it was deleted since (the campaign keeps a copy). */
                             templateId: string | null;
+                            /** @description The copy of the template the campaign sends. */
                             template: {
+                                /** @description Template name. */
                                 name: string;
+                                /** @description Template language code. */
                                 language: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Template category; marketing only reaches contacts with marketing consent.
+                                 * @enum {string}
+                                 */
                                 category: "marketing" | "utility" | "authentication";
                             };
                             /** @description All contacts, one or more groups, or a saved filter. */
                             audience: {
-                                /** @enum {string} */
+                                /**
+                                 * @description Every contact of the organization.
+                                 * @enum {string}
+                                 */
                                 kind: "all";
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Members of some groups.
+                                 * @enum {string}
+                                 */
                                 kind: "groups";
                                 /** @description Members of any of these groups. */
                                 groupIds: string[];
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Contacts matching the contacts list's filters.
+                                 * @enum {string}
+                                 */
                                 kind: "filter";
                                 /** @description The contacts list filters, saved with the campaign. */
                                 filter: {
                                     /** @description Name, e-mail or phone search. */
                                     q?: string;
+                                    /** @description Contacts in any of these groups (1–50 group ids). */
                                     groupIds?: string[];
                                     /** @description Custom field values that must match. */
                                     fields?: {
                                         [key: string]: string | number;
                                     };
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Only contacts that came from this source.
+                                     * @enum {string}
+                                     */
                                     source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                                 };
                             };
+                            /** @description Parameter key → where its value comes from. */
                             variables: {
                                 [key: string]: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A standard contact field.
+                                     * @enum {string}
+                                     */
                                     source: "field";
                                     /**
-                                     * @description A contact field.
+                                     * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                      * @enum {string}
                                      */
                                     field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A custom contact field.
+                                     * @enum {string}
+                                     */
                                     source: "custom";
                                     /** @description A custom field key. */
                                     key: string;
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Fixed text.
+                                     * @enum {string}
+                                     */
                                     source: "text";
                                     /** @description The same text for everyone. */
                                     value: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media file for a header with an image, video or document.
+                                     * @enum {string}
+                                     */
                                     source: "media";
                                     /**
                                      * Format: uri
@@ -7003,21 +8396,31 @@ export interface paths {
                                     filename?: string;
                                 };
                             };
+                            /** @description When it is (or was) scheduled to send; null when never scheduled. */
                             scheduledAt: string | null;
+                            /** @description When sending started; null before that. */
                             startedAt: string | null;
+                            /** @description When every recipient was processed; null until then. */
                             finishedAt: string | null;
+                            /** @description When it was paused; null unless paused. */
                             pausedAt: string | null;
+                            /** @description When it was cancelled; null unless cancelled. */
                             cancelledAt: string | null;
                             /** @description Why the campaign paused itself (an account-level WhatsApp error), in words. */
                             pauseReason: {
+                                /** @description The WhatsApp or Charla error code. */
                                 code: string;
+                                /** @description What happened and what to do, in words. */
                                 message: string;
                             } | null;
                             /** @description Contacts of the audience left out when the recipients were written. */
                             excluded: {
+                                /** @description Left out for lack of consent (marketing consent for marketing templates). */
                                 noConsent: number;
+                                /** @description Left out for lack of a WhatsApp number. */
                                 noPhone: number;
                             };
+                            /** @description Recipients by state (live while sending). */
                             stats: {
                                 /** @description Recipients (messages). */
                                 total: number;
@@ -7027,46 +8430,66 @@ export interface paths {
                                 sent: number;
                                 /** @description Reached the phone (includes read). */
                                 delivered: number;
+                                /** @description Opened by the contact (only when the contact has read receipts on). */
                                 read: number;
+                                /** @description Could not be sent or delivered (includes those being retried). */
                                 failed: number;
                                 /** @description Not sent: a value the template needs was missing. */
                                 skipped: number;
+                                /** @description Not sent because the campaign was cancelled. */
                                 cancelled: number;
                                 /** @description Answered or tapped a quick reply. */
                                 replied: number;
                                 /** @description Failed for a temporary reason; resent automatically at the organization's intervals. */
                                 retrying: number;
                             };
+                            /** @description Delivery, read and reply rates. */
                             rates: {
+                                /** @description Delivered out of all recipients. */
                                 delivery: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Read out of all recipients. */
                                 read: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Replied out of all recipients. */
                                 replied: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
                             };
+                            /** @description Who created it: a member's name or an API key's name. */
                             createdBy: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -7102,34 +8525,52 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** Format: uuid */
+                        /**
+                         * Format: uuid
+                         * @description The template to preview.
+                         */
                         templateId: string;
-                        /** @default {} */
+                        /**
+                         * @description Parameter key (`body.1`, `header.media`, `button.0`…) → its source.
+                         * @default {}
+                         */
                         variables?: {
                             [key: string]: {
-                                /** @enum {string} */
+                                /**
+                                 * @description A standard contact field.
+                                 * @enum {string}
+                                 */
                                 source: "field";
                                 /**
-                                 * @description A contact field.
+                                 * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                  * @enum {string}
                                  */
                                 field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                 /** @description Used when the contact has no value. */
                                 fallback?: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description A custom contact field.
+                                 * @enum {string}
+                                 */
                                 source: "custom";
                                 /** @description A custom field key. */
                                 key: string;
                                 /** @description Used when the contact has no value. */
                                 fallback?: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Fixed text.
+                                 * @enum {string}
+                                 */
                                 source: "text";
                                 /** @description The same text for everyone. */
                                 value: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description A media file for a header with an image, video or document.
+                                 * @enum {string}
+                                 */
                                 source: "media";
                                 /**
                                  * Format: uri
@@ -7142,26 +8583,39 @@ export interface paths {
                         };
                         /** @description All contacts, one or more groups, or a saved filter. */
                         audience: {
-                            /** @enum {string} */
+                            /**
+                             * @description Every contact of the organization.
+                             * @enum {string}
+                             */
                             kind: "all";
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description Members of some groups.
+                             * @enum {string}
+                             */
                             kind: "groups";
                             /** @description Members of any of these groups. */
                             groupIds: string[];
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description Contacts matching the contacts list's filters.
+                             * @enum {string}
+                             */
                             kind: "filter";
                             /** @description The contacts list filters, saved with the campaign. */
                             filter: {
                                 /** @description Name, e-mail or phone search. */
                                 q?: string;
+                                /** @description Contacts in any of these groups (1–50 group ids). */
                                 groupIds?: string[];
                                 /** @description Custom field values that must match. */
                                 fields?: {
                                     [key: string]: string | number;
                                 };
-                                /** @enum {string} */
+                                /**
+                                 * @description Only contacts that came from this source.
+                                 * @enum {string}
+                                 */
                                 source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                             };
                         };
@@ -7181,6 +8635,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description How many contacts the audience reaches. */
                             audience: {
                                 /** @description Contacts matching the audience. */
                                 total: number;
@@ -7188,44 +8643,73 @@ export interface paths {
                                 excludedNoPhone: number;
                                 /** @description Marketing templates: without marketing consent. Other categories: consent revoked. */
                                 excludedNoConsent: number;
+                                /** @description Contacts the campaign would send to. */
                                 recipients: number;
                             };
+                            /** @description The message for one contact; null when the audience is empty. */
                             sample: {
+                                /** @description The sample contact. */
                                 contact: {
-                                    /** Format: uuid */
+                                    /**
+                                     * Format: uuid
+                                     * @description Contact id.
+                                     */
                                     id: string;
+                                    /** @description The contact's name. */
                                     name: string;
+                                    /** @description Phone number (E.164); null when the contact has none. */
                                     phone: string | null;
                                 };
+                                /** @description Parameter key → the value this contact would get. */
                                 values: {
                                     [key: string]: string;
                                 };
                                 /** @description Parameters this contact has no value for (the send would skip them). */
                                 missing: string[];
+                                /** @description The message this contact would get. */
                                 preview: {
+                                    /** @description The header; null when the template has none. */
                                     header: ({
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A text header.
+                                         * @enum {string}
+                                         */
                                         type: "text";
+                                        /** @description The header text with values in place. */
                                         text: string;
                                     } | {
-                                        /** @enum {string} */
+                                        /**
+                                         * @description A media header: `image`, `video` or `document`.
+                                         * @enum {string}
+                                         */
                                         type: "image" | "video" | "document";
+                                        /** @description The media URL; null when no file is given yet. */
                                         link: string | null;
                                     }) | null;
+                                    /** @description The body text with values in place. */
                                     body: string;
+                                    /** @description The footer text; null when the template has none. */
                                     footer: string | null;
+                                    /** @description The buttons, in order. */
                                     buttons: {
+                                        /** @description The button type: `quick_reply`, `url`, `phone_number`, `copy_code` or `otp`. */
                                         type: string;
+                                        /** @description The button's label. */
                                         text: string;
+                                        /** @description URL buttons: the address with values in place. */
                                         url?: string;
+                                        /** @description Phone buttons: the number it calls. */
                                         phoneNumber?: string;
+                                        /** @description Copy-code buttons: the code it copies. */
                                         code?: string;
                                     }[];
                                 };
                             } | null;
                             /** @description Mapping problems that would block sending. */
                             issues: {
+                                /** @description The field with the problem, e.g. `variables.body.1`. */
                                 path: string;
+                                /** @description What is wrong, in words. */
                                 message: string;
                             }[];
                         };
@@ -7269,70 +8753,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Campaign id.
+                             */
                             id: string;
+                            /** @description The campaign's name. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `draft`, `scheduled`, `sending`, `paused` (by a person or by an account-level WhatsApp error), `finished` or `cancelled`.
+                             * @enum {string}
+                             */
                             status: "draft" | "scheduled" | "sending" | "paused" | "finished" | "cancelled";
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel it sends from (the template's).
+                             */
                             channelId: string;
+                            /** @description The template; null if it was deleted since (the campaign keeps a copy). */
                             templateId: string | null;
+                            /** @description The copy of the template the campaign sends. */
                             template: {
+                                /** @description Template name. */
                                 name: string;
+                                /** @description Template language code. */
                                 language: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Template category; marketing only reaches contacts with marketing consent.
+                                 * @enum {string}
+                                 */
                                 category: "marketing" | "utility" | "authentication";
                             };
                             /** @description All contacts, one or more groups, or a saved filter. */
                             audience: {
-                                /** @enum {string} */
+                                /**
+                                 * @description Every contact of the organization.
+                                 * @enum {string}
+                                 */
                                 kind: "all";
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Members of some groups.
+                                 * @enum {string}
+                                 */
                                 kind: "groups";
                                 /** @description Members of any of these groups. */
                                 groupIds: string[];
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Contacts matching the contacts list's filters.
+                                 * @enum {string}
+                                 */
                                 kind: "filter";
                                 /** @description The contacts list filters, saved with the campaign. */
                                 filter: {
                                     /** @description Name, e-mail or phone search. */
                                     q?: string;
+                                    /** @description Contacts in any of these groups (1–50 group ids). */
                                     groupIds?: string[];
                                     /** @description Custom field values that must match. */
                                     fields?: {
                                         [key: string]: string | number;
                                     };
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Only contacts that came from this source.
+                                     * @enum {string}
+                                     */
                                     source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                                 };
                             };
+                            /** @description Parameter key → where its value comes from. */
                             variables: {
                                 [key: string]: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A standard contact field.
+                                     * @enum {string}
+                                     */
                                     source: "field";
                                     /**
-                                     * @description A contact field.
+                                     * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                      * @enum {string}
                                      */
                                     field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A custom contact field.
+                                     * @enum {string}
+                                     */
                                     source: "custom";
                                     /** @description A custom field key. */
                                     key: string;
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Fixed text.
+                                     * @enum {string}
+                                     */
                                     source: "text";
                                     /** @description The same text for everyone. */
                                     value: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media file for a header with an image, video or document.
+                                     * @enum {string}
+                                     */
                                     source: "media";
                                     /**
                                      * Format: uri
@@ -7343,21 +8870,31 @@ export interface paths {
                                     filename?: string;
                                 };
                             };
+                            /** @description When it is (or was) scheduled to send; null when never scheduled. */
                             scheduledAt: string | null;
+                            /** @description When sending started; null before that. */
                             startedAt: string | null;
+                            /** @description When every recipient was processed; null until then. */
                             finishedAt: string | null;
+                            /** @description When it was paused; null unless paused. */
                             pausedAt: string | null;
+                            /** @description When it was cancelled; null unless cancelled. */
                             cancelledAt: string | null;
                             /** @description Why the campaign paused itself (an account-level WhatsApp error), in words. */
                             pauseReason: {
+                                /** @description The WhatsApp or Charla error code. */
                                 code: string;
+                                /** @description What happened and what to do, in words. */
                                 message: string;
                             } | null;
                             /** @description Contacts of the audience left out when the recipients were written. */
                             excluded: {
+                                /** @description Left out for lack of consent (marketing consent for marketing templates). */
                                 noConsent: number;
+                                /** @description Left out for lack of a WhatsApp number. */
                                 noPhone: number;
                             };
+                            /** @description Recipients by state (live while sending). */
                             stats: {
                                 /** @description Recipients (messages). */
                                 total: number;
@@ -7367,72 +8904,114 @@ export interface paths {
                                 sent: number;
                                 /** @description Reached the phone (includes read). */
                                 delivered: number;
+                                /** @description Opened by the contact (only when the contact has read receipts on). */
                                 read: number;
+                                /** @description Could not be sent or delivered (includes those being retried). */
                                 failed: number;
                                 /** @description Not sent: a value the template needs was missing. */
                                 skipped: number;
+                                /** @description Not sent because the campaign was cancelled. */
                                 cancelled: number;
                                 /** @description Answered or tapped a quick reply. */
                                 replied: number;
                                 /** @description Failed for a temporary reason; resent automatically at the organization's intervals. */
                                 retrying: number;
                             };
+                            /** @description Delivery, read and reply rates. */
                             rates: {
+                                /** @description Delivered out of all recipients. */
                                 delivery: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Read out of all recipients. */
                                 read: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Replied out of all recipients. */
                                 replied: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
                             };
+                            /** @description Who created it: a member's name or an API key's name. */
                             createdBy: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                             /** @description The message as sent to the sample recipient (or to a sample contact before sending). */
                             preview: {
+                                /** @description The header; null when the template has none. */
                                 header: ({
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A text header.
+                                     * @enum {string}
+                                     */
                                     type: "text";
+                                    /** @description The header text with values in place. */
                                     text: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media header: `image`, `video` or `document`.
+                                     * @enum {string}
+                                     */
                                     type: "image" | "video" | "document";
+                                    /** @description The media URL; null when no file is given yet. */
                                     link: string | null;
                                 }) | null;
+                                /** @description The body text with values in place. */
                                 body: string;
+                                /** @description The footer text; null when the template has none. */
                                 footer: string | null;
+                                /** @description The buttons, in order. */
                                 buttons: {
+                                    /** @description The button type: `quick_reply`, `url`, `phone_number`, `copy_code` or `otp`. */
                                     type: string;
+                                    /** @description The button's label. */
                                     text: string;
+                                    /** @description URL buttons: the address with values in place. */
                                     url?: string;
+                                    /** @description Phone buttons: the number it calls. */
                                     phoneNumber?: string;
+                                    /** @description Copy-code buttons: the code it copies. */
                                     code?: string;
                                 }[];
                             } | null;
+                            /** @description The next automatic resend of failed recipients; null when none is due. */
                             nextResendAt: string | null;
+                            /** @description The values the template needs. */
                             templateParameters: {
+                                /** @description The parameter key `variables` maps (`body.1`, `header.media`, `button.0`…). */
                                 key: string;
+                                /** @description The kind of value: `text`, `image`, `video`, `document` or `coupon`. */
                                 kind: string;
+                                /** @description The template's example value; null when it has none. */
                                 example: string | null;
                             }[];
                         };
@@ -7469,7 +9048,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Edit a draft or scheduled campaign */
+        /**
+         * Edit a draft or scheduled campaign
+         * @description Send only what changes. Other states answer 409 `campaign_not_editable`; a scheduled campaign must stay ready to send.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -7483,34 +9065,51 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description A name for the team (1–200 characters); contacts never see it. */
                         name?: string;
-                        /** Format: uuid */
+                        /**
+                         * Format: uuid
+                         * @description Another approved template (send `variables` for its parameters too).
+                         */
                         templateId?: string;
+                        /** @description Parameter key → its source; replaces the whole mapping. */
                         variables?: {
                             [key: string]: {
-                                /** @enum {string} */
+                                /**
+                                 * @description A standard contact field.
+                                 * @enum {string}
+                                 */
                                 source: "field";
                                 /**
-                                 * @description A contact field.
+                                 * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                  * @enum {string}
                                  */
                                 field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                 /** @description Used when the contact has no value. */
                                 fallback?: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description A custom contact field.
+                                 * @enum {string}
+                                 */
                                 source: "custom";
                                 /** @description A custom field key. */
                                 key: string;
                                 /** @description Used when the contact has no value. */
                                 fallback?: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Fixed text.
+                                 * @enum {string}
+                                 */
                                 source: "text";
                                 /** @description The same text for everyone. */
                                 value: string;
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description A media file for a header with an image, video or document.
+                                 * @enum {string}
+                                 */
                                 source: "media";
                                 /**
                                  * Format: uri
@@ -7523,26 +9122,39 @@ export interface paths {
                         };
                         /** @description All contacts, one or more groups, or a saved filter. */
                         audience?: {
-                            /** @enum {string} */
+                            /**
+                             * @description Every contact of the organization.
+                             * @enum {string}
+                             */
                             kind: "all";
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description Members of some groups.
+                             * @enum {string}
+                             */
                             kind: "groups";
                             /** @description Members of any of these groups. */
                             groupIds: string[];
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description Contacts matching the contacts list's filters.
+                             * @enum {string}
+                             */
                             kind: "filter";
                             /** @description The contacts list filters, saved with the campaign. */
                             filter: {
                                 /** @description Name, e-mail or phone search. */
                                 q?: string;
+                                /** @description Contacts in any of these groups (1–50 group ids). */
                                 groupIds?: string[];
                                 /** @description Custom field values that must match. */
                                 fields?: {
                                     [key: string]: string | number;
                                 };
-                                /** @enum {string} */
+                                /**
+                                 * @description Only contacts that came from this source.
+                                 * @enum {string}
+                                 */
                                 source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                             };
                         };
@@ -7559,70 +9171,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Campaign id.
+                             */
                             id: string;
+                            /** @description The campaign's name. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `draft`, `scheduled`, `sending`, `paused` (by a person or by an account-level WhatsApp error), `finished` or `cancelled`.
+                             * @enum {string}
+                             */
                             status: "draft" | "scheduled" | "sending" | "paused" | "finished" | "cancelled";
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel it sends from (the template's).
+                             */
                             channelId: string;
+                            /** @description The template; null if it was deleted since (the campaign keeps a copy). */
                             templateId: string | null;
+                            /** @description The copy of the template the campaign sends. */
                             template: {
+                                /** @description Template name. */
                                 name: string;
+                                /** @description Template language code. */
                                 language: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Template category; marketing only reaches contacts with marketing consent.
+                                 * @enum {string}
+                                 */
                                 category: "marketing" | "utility" | "authentication";
                             };
                             /** @description All contacts, one or more groups, or a saved filter. */
                             audience: {
-                                /** @enum {string} */
+                                /**
+                                 * @description Every contact of the organization.
+                                 * @enum {string}
+                                 */
                                 kind: "all";
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Members of some groups.
+                                 * @enum {string}
+                                 */
                                 kind: "groups";
                                 /** @description Members of any of these groups. */
                                 groupIds: string[];
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Contacts matching the contacts list's filters.
+                                 * @enum {string}
+                                 */
                                 kind: "filter";
                                 /** @description The contacts list filters, saved with the campaign. */
                                 filter: {
                                     /** @description Name, e-mail or phone search. */
                                     q?: string;
+                                    /** @description Contacts in any of these groups (1–50 group ids). */
                                     groupIds?: string[];
                                     /** @description Custom field values that must match. */
                                     fields?: {
                                         [key: string]: string | number;
                                     };
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Only contacts that came from this source.
+                                     * @enum {string}
+                                     */
                                     source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                                 };
                             };
+                            /** @description Parameter key → where its value comes from. */
                             variables: {
                                 [key: string]: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A standard contact field.
+                                     * @enum {string}
+                                     */
                                     source: "field";
                                     /**
-                                     * @description A contact field.
+                                     * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                      * @enum {string}
                                      */
                                     field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A custom contact field.
+                                     * @enum {string}
+                                     */
                                     source: "custom";
                                     /** @description A custom field key. */
                                     key: string;
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Fixed text.
+                                     * @enum {string}
+                                     */
                                     source: "text";
                                     /** @description The same text for everyone. */
                                     value: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media file for a header with an image, video or document.
+                                     * @enum {string}
+                                     */
                                     source: "media";
                                     /**
                                      * Format: uri
@@ -7633,21 +9288,31 @@ export interface paths {
                                     filename?: string;
                                 };
                             };
+                            /** @description When it is (or was) scheduled to send; null when never scheduled. */
                             scheduledAt: string | null;
+                            /** @description When sending started; null before that. */
                             startedAt: string | null;
+                            /** @description When every recipient was processed; null until then. */
                             finishedAt: string | null;
+                            /** @description When it was paused; null unless paused. */
                             pausedAt: string | null;
+                            /** @description When it was cancelled; null unless cancelled. */
                             cancelledAt: string | null;
                             /** @description Why the campaign paused itself (an account-level WhatsApp error), in words. */
                             pauseReason: {
+                                /** @description The WhatsApp or Charla error code. */
                                 code: string;
+                                /** @description What happened and what to do, in words. */
                                 message: string;
                             } | null;
                             /** @description Contacts of the audience left out when the recipients were written. */
                             excluded: {
+                                /** @description Left out for lack of consent (marketing consent for marketing templates). */
                                 noConsent: number;
+                                /** @description Left out for lack of a WhatsApp number. */
                                 noPhone: number;
                             };
+                            /** @description Recipients by state (live while sending). */
                             stats: {
                                 /** @description Recipients (messages). */
                                 total: number;
@@ -7657,46 +9322,66 @@ export interface paths {
                                 sent: number;
                                 /** @description Reached the phone (includes read). */
                                 delivered: number;
+                                /** @description Opened by the contact (only when the contact has read receipts on). */
                                 read: number;
+                                /** @description Could not be sent or delivered (includes those being retried). */
                                 failed: number;
                                 /** @description Not sent: a value the template needs was missing. */
                                 skipped: number;
+                                /** @description Not sent because the campaign was cancelled. */
                                 cancelled: number;
                                 /** @description Answered or tapped a quick reply. */
                                 replied: number;
                                 /** @description Failed for a temporary reason; resent automatically at the organization's intervals. */
                                 retrying: number;
                             };
+                            /** @description Delivery, read and reply rates. */
                             rates: {
+                                /** @description Delivered out of all recipients. */
                                 delivery: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Read out of all recipients. */
                                 read: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Replied out of all recipients. */
                                 replied: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
                             };
+                            /** @description Who created it: a member's name or an API key's name. */
                             createdBy: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -7714,7 +9399,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Schedule a campaign */
+        /**
+         * Schedule a campaign
+         * @description A draft (or a scheduled campaign, to move it) is checked to be ready and sent at `scheduledAt`, at least a minute from now.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7741,70 +9429,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Campaign id.
+                             */
                             id: string;
+                            /** @description The campaign's name. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `draft`, `scheduled`, `sending`, `paused` (by a person or by an account-level WhatsApp error), `finished` or `cancelled`.
+                             * @enum {string}
+                             */
                             status: "draft" | "scheduled" | "sending" | "paused" | "finished" | "cancelled";
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel it sends from (the template's).
+                             */
                             channelId: string;
+                            /** @description The template; null if it was deleted since (the campaign keeps a copy). */
                             templateId: string | null;
+                            /** @description The copy of the template the campaign sends. */
                             template: {
+                                /** @description Template name. */
                                 name: string;
+                                /** @description Template language code. */
                                 language: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Template category; marketing only reaches contacts with marketing consent.
+                                 * @enum {string}
+                                 */
                                 category: "marketing" | "utility" | "authentication";
                             };
                             /** @description All contacts, one or more groups, or a saved filter. */
                             audience: {
-                                /** @enum {string} */
+                                /**
+                                 * @description Every contact of the organization.
+                                 * @enum {string}
+                                 */
                                 kind: "all";
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Members of some groups.
+                                 * @enum {string}
+                                 */
                                 kind: "groups";
                                 /** @description Members of any of these groups. */
                                 groupIds: string[];
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Contacts matching the contacts list's filters.
+                                 * @enum {string}
+                                 */
                                 kind: "filter";
                                 /** @description The contacts list filters, saved with the campaign. */
                                 filter: {
                                     /** @description Name, e-mail or phone search. */
                                     q?: string;
+                                    /** @description Contacts in any of these groups (1–50 group ids). */
                                     groupIds?: string[];
                                     /** @description Custom field values that must match. */
                                     fields?: {
                                         [key: string]: string | number;
                                     };
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Only contacts that came from this source.
+                                     * @enum {string}
+                                     */
                                     source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                                 };
                             };
+                            /** @description Parameter key → where its value comes from. */
                             variables: {
                                 [key: string]: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A standard contact field.
+                                     * @enum {string}
+                                     */
                                     source: "field";
                                     /**
-                                     * @description A contact field.
+                                     * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                      * @enum {string}
                                      */
                                     field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A custom contact field.
+                                     * @enum {string}
+                                     */
                                     source: "custom";
                                     /** @description A custom field key. */
                                     key: string;
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Fixed text.
+                                     * @enum {string}
+                                     */
                                     source: "text";
                                     /** @description The same text for everyone. */
                                     value: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media file for a header with an image, video or document.
+                                     * @enum {string}
+                                     */
                                     source: "media";
                                     /**
                                      * Format: uri
@@ -7815,21 +9546,31 @@ export interface paths {
                                     filename?: string;
                                 };
                             };
+                            /** @description When it is (or was) scheduled to send; null when never scheduled. */
                             scheduledAt: string | null;
+                            /** @description When sending started; null before that. */
                             startedAt: string | null;
+                            /** @description When every recipient was processed; null until then. */
                             finishedAt: string | null;
+                            /** @description When it was paused; null unless paused. */
                             pausedAt: string | null;
+                            /** @description When it was cancelled; null unless cancelled. */
                             cancelledAt: string | null;
                             /** @description Why the campaign paused itself (an account-level WhatsApp error), in words. */
                             pauseReason: {
+                                /** @description The WhatsApp or Charla error code. */
                                 code: string;
+                                /** @description What happened and what to do, in words. */
                                 message: string;
                             } | null;
                             /** @description Contacts of the audience left out when the recipients were written. */
                             excluded: {
+                                /** @description Left out for lack of consent (marketing consent for marketing templates). */
                                 noConsent: number;
+                                /** @description Left out for lack of a WhatsApp number. */
                                 noPhone: number;
                             };
+                            /** @description Recipients by state (live while sending). */
                             stats: {
                                 /** @description Recipients (messages). */
                                 total: number;
@@ -7839,46 +9580,66 @@ export interface paths {
                                 sent: number;
                                 /** @description Reached the phone (includes read). */
                                 delivered: number;
+                                /** @description Opened by the contact (only when the contact has read receipts on). */
                                 read: number;
+                                /** @description Could not be sent or delivered (includes those being retried). */
                                 failed: number;
                                 /** @description Not sent: a value the template needs was missing. */
                                 skipped: number;
+                                /** @description Not sent because the campaign was cancelled. */
                                 cancelled: number;
                                 /** @description Answered or tapped a quick reply. */
                                 replied: number;
                                 /** @description Failed for a temporary reason; resent automatically at the organization's intervals. */
                                 retrying: number;
                             };
+                            /** @description Delivery, read and reply rates. */
                             rates: {
+                                /** @description Delivered out of all recipients. */
                                 delivery: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Read out of all recipients. */
                                 read: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Replied out of all recipients. */
                                 replied: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
                             };
+                            /** @description Who created it: a member's name or an API key's name. */
                             createdBy: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -7923,70 +9684,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Campaign id.
+                             */
                             id: string;
+                            /** @description The campaign's name. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `draft`, `scheduled`, `sending`, `paused` (by a person or by an account-level WhatsApp error), `finished` or `cancelled`.
+                             * @enum {string}
+                             */
                             status: "draft" | "scheduled" | "sending" | "paused" | "finished" | "cancelled";
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel it sends from (the template's).
+                             */
                             channelId: string;
+                            /** @description The template; null if it was deleted since (the campaign keeps a copy). */
                             templateId: string | null;
+                            /** @description The copy of the template the campaign sends. */
                             template: {
+                                /** @description Template name. */
                                 name: string;
+                                /** @description Template language code. */
                                 language: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Template category; marketing only reaches contacts with marketing consent.
+                                 * @enum {string}
+                                 */
                                 category: "marketing" | "utility" | "authentication";
                             };
                             /** @description All contacts, one or more groups, or a saved filter. */
                             audience: {
-                                /** @enum {string} */
+                                /**
+                                 * @description Every contact of the organization.
+                                 * @enum {string}
+                                 */
                                 kind: "all";
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Members of some groups.
+                                 * @enum {string}
+                                 */
                                 kind: "groups";
                                 /** @description Members of any of these groups. */
                                 groupIds: string[];
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Contacts matching the contacts list's filters.
+                                 * @enum {string}
+                                 */
                                 kind: "filter";
                                 /** @description The contacts list filters, saved with the campaign. */
                                 filter: {
                                     /** @description Name, e-mail or phone search. */
                                     q?: string;
+                                    /** @description Contacts in any of these groups (1–50 group ids). */
                                     groupIds?: string[];
                                     /** @description Custom field values that must match. */
                                     fields?: {
                                         [key: string]: string | number;
                                     };
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Only contacts that came from this source.
+                                     * @enum {string}
+                                     */
                                     source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                                 };
                             };
+                            /** @description Parameter key → where its value comes from. */
                             variables: {
                                 [key: string]: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A standard contact field.
+                                     * @enum {string}
+                                     */
                                     source: "field";
                                     /**
-                                     * @description A contact field.
+                                     * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                      * @enum {string}
                                      */
                                     field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A custom contact field.
+                                     * @enum {string}
+                                     */
                                     source: "custom";
                                     /** @description A custom field key. */
                                     key: string;
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Fixed text.
+                                     * @enum {string}
+                                     */
                                     source: "text";
                                     /** @description The same text for everyone. */
                                     value: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media file for a header with an image, video or document.
+                                     * @enum {string}
+                                     */
                                     source: "media";
                                     /**
                                      * Format: uri
@@ -7997,21 +9801,31 @@ export interface paths {
                                     filename?: string;
                                 };
                             };
+                            /** @description When it is (or was) scheduled to send; null when never scheduled. */
                             scheduledAt: string | null;
+                            /** @description When sending started; null before that. */
                             startedAt: string | null;
+                            /** @description When every recipient was processed; null until then. */
                             finishedAt: string | null;
+                            /** @description When it was paused; null unless paused. */
                             pausedAt: string | null;
+                            /** @description When it was cancelled; null unless cancelled. */
                             cancelledAt: string | null;
                             /** @description Why the campaign paused itself (an account-level WhatsApp error), in words. */
                             pauseReason: {
+                                /** @description The WhatsApp or Charla error code. */
                                 code: string;
+                                /** @description What happened and what to do, in words. */
                                 message: string;
                             } | null;
                             /** @description Contacts of the audience left out when the recipients were written. */
                             excluded: {
+                                /** @description Left out for lack of consent (marketing consent for marketing templates). */
                                 noConsent: number;
+                                /** @description Left out for lack of a WhatsApp number. */
                                 noPhone: number;
                             };
+                            /** @description Recipients by state (live while sending). */
                             stats: {
                                 /** @description Recipients (messages). */
                                 total: number;
@@ -8021,46 +9835,66 @@ export interface paths {
                                 sent: number;
                                 /** @description Reached the phone (includes read). */
                                 delivered: number;
+                                /** @description Opened by the contact (only when the contact has read receipts on). */
                                 read: number;
+                                /** @description Could not be sent or delivered (includes those being retried). */
                                 failed: number;
                                 /** @description Not sent: a value the template needs was missing. */
                                 skipped: number;
+                                /** @description Not sent because the campaign was cancelled. */
                                 cancelled: number;
                                 /** @description Answered or tapped a quick reply. */
                                 replied: number;
                                 /** @description Failed for a temporary reason; resent automatically at the organization's intervals. */
                                 retrying: number;
                             };
+                            /** @description Delivery, read and reply rates. */
                             rates: {
+                                /** @description Delivered out of all recipients. */
                                 delivery: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Read out of all recipients. */
                                 read: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Replied out of all recipients. */
                                 replied: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
                             };
+                            /** @description Who created it: a member's name or an API key's name. */
                             createdBy: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -8105,70 +9939,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Campaign id.
+                             */
                             id: string;
+                            /** @description The campaign's name. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `draft`, `scheduled`, `sending`, `paused` (by a person or by an account-level WhatsApp error), `finished` or `cancelled`.
+                             * @enum {string}
+                             */
                             status: "draft" | "scheduled" | "sending" | "paused" | "finished" | "cancelled";
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel it sends from (the template's).
+                             */
                             channelId: string;
+                            /** @description The template; null if it was deleted since (the campaign keeps a copy). */
                             templateId: string | null;
+                            /** @description The copy of the template the campaign sends. */
                             template: {
+                                /** @description Template name. */
                                 name: string;
+                                /** @description Template language code. */
                                 language: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Template category; marketing only reaches contacts with marketing consent.
+                                 * @enum {string}
+                                 */
                                 category: "marketing" | "utility" | "authentication";
                             };
                             /** @description All contacts, one or more groups, or a saved filter. */
                             audience: {
-                                /** @enum {string} */
+                                /**
+                                 * @description Every contact of the organization.
+                                 * @enum {string}
+                                 */
                                 kind: "all";
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Members of some groups.
+                                 * @enum {string}
+                                 */
                                 kind: "groups";
                                 /** @description Members of any of these groups. */
                                 groupIds: string[];
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Contacts matching the contacts list's filters.
+                                 * @enum {string}
+                                 */
                                 kind: "filter";
                                 /** @description The contacts list filters, saved with the campaign. */
                                 filter: {
                                     /** @description Name, e-mail or phone search. */
                                     q?: string;
+                                    /** @description Contacts in any of these groups (1–50 group ids). */
                                     groupIds?: string[];
                                     /** @description Custom field values that must match. */
                                     fields?: {
                                         [key: string]: string | number;
                                     };
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Only contacts that came from this source.
+                                     * @enum {string}
+                                     */
                                     source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                                 };
                             };
+                            /** @description Parameter key → where its value comes from. */
                             variables: {
                                 [key: string]: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A standard contact field.
+                                     * @enum {string}
+                                     */
                                     source: "field";
                                     /**
-                                     * @description A contact field.
+                                     * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                      * @enum {string}
                                      */
                                     field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A custom contact field.
+                                     * @enum {string}
+                                     */
                                     source: "custom";
                                     /** @description A custom field key. */
                                     key: string;
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Fixed text.
+                                     * @enum {string}
+                                     */
                                     source: "text";
                                     /** @description The same text for everyone. */
                                     value: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media file for a header with an image, video or document.
+                                     * @enum {string}
+                                     */
                                     source: "media";
                                     /**
                                      * Format: uri
@@ -8179,21 +10056,31 @@ export interface paths {
                                     filename?: string;
                                 };
                             };
+                            /** @description When it is (or was) scheduled to send; null when never scheduled. */
                             scheduledAt: string | null;
+                            /** @description When sending started; null before that. */
                             startedAt: string | null;
+                            /** @description When every recipient was processed; null until then. */
                             finishedAt: string | null;
+                            /** @description When it was paused; null unless paused. */
                             pausedAt: string | null;
+                            /** @description When it was cancelled; null unless cancelled. */
                             cancelledAt: string | null;
                             /** @description Why the campaign paused itself (an account-level WhatsApp error), in words. */
                             pauseReason: {
+                                /** @description The WhatsApp or Charla error code. */
                                 code: string;
+                                /** @description What happened and what to do, in words. */
                                 message: string;
                             } | null;
                             /** @description Contacts of the audience left out when the recipients were written. */
                             excluded: {
+                                /** @description Left out for lack of consent (marketing consent for marketing templates). */
                                 noConsent: number;
+                                /** @description Left out for lack of a WhatsApp number. */
                                 noPhone: number;
                             };
+                            /** @description Recipients by state (live while sending). */
                             stats: {
                                 /** @description Recipients (messages). */
                                 total: number;
@@ -8203,46 +10090,66 @@ export interface paths {
                                 sent: number;
                                 /** @description Reached the phone (includes read). */
                                 delivered: number;
+                                /** @description Opened by the contact (only when the contact has read receipts on). */
                                 read: number;
+                                /** @description Could not be sent or delivered (includes those being retried). */
                                 failed: number;
                                 /** @description Not sent: a value the template needs was missing. */
                                 skipped: number;
+                                /** @description Not sent because the campaign was cancelled. */
                                 cancelled: number;
                                 /** @description Answered or tapped a quick reply. */
                                 replied: number;
                                 /** @description Failed for a temporary reason; resent automatically at the organization's intervals. */
                                 retrying: number;
                             };
+                            /** @description Delivery, read and reply rates. */
                             rates: {
+                                /** @description Delivered out of all recipients. */
                                 delivery: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Read out of all recipients. */
                                 read: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Replied out of all recipients. */
                                 replied: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
                             };
+                            /** @description Who created it: a member's name or an API key's name. */
                             createdBy: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -8287,70 +10194,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Campaign id.
+                             */
                             id: string;
+                            /** @description The campaign's name. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `draft`, `scheduled`, `sending`, `paused` (by a person or by an account-level WhatsApp error), `finished` or `cancelled`.
+                             * @enum {string}
+                             */
                             status: "draft" | "scheduled" | "sending" | "paused" | "finished" | "cancelled";
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel it sends from (the template's).
+                             */
                             channelId: string;
+                            /** @description The template; null if it was deleted since (the campaign keeps a copy). */
                             templateId: string | null;
+                            /** @description The copy of the template the campaign sends. */
                             template: {
+                                /** @description Template name. */
                                 name: string;
+                                /** @description Template language code. */
                                 language: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Template category; marketing only reaches contacts with marketing consent.
+                                 * @enum {string}
+                                 */
                                 category: "marketing" | "utility" | "authentication";
                             };
                             /** @description All contacts, one or more groups, or a saved filter. */
                             audience: {
-                                /** @enum {string} */
+                                /**
+                                 * @description Every contact of the organization.
+                                 * @enum {string}
+                                 */
                                 kind: "all";
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Members of some groups.
+                                 * @enum {string}
+                                 */
                                 kind: "groups";
                                 /** @description Members of any of these groups. */
                                 groupIds: string[];
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Contacts matching the contacts list's filters.
+                                 * @enum {string}
+                                 */
                                 kind: "filter";
                                 /** @description The contacts list filters, saved with the campaign. */
                                 filter: {
                                     /** @description Name, e-mail or phone search. */
                                     q?: string;
+                                    /** @description Contacts in any of these groups (1–50 group ids). */
                                     groupIds?: string[];
                                     /** @description Custom field values that must match. */
                                     fields?: {
                                         [key: string]: string | number;
                                     };
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Only contacts that came from this source.
+                                     * @enum {string}
+                                     */
                                     source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                                 };
                             };
+                            /** @description Parameter key → where its value comes from. */
                             variables: {
                                 [key: string]: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A standard contact field.
+                                     * @enum {string}
+                                     */
                                     source: "field";
                                     /**
-                                     * @description A contact field.
+                                     * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                      * @enum {string}
                                      */
                                     field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A custom contact field.
+                                     * @enum {string}
+                                     */
                                     source: "custom";
                                     /** @description A custom field key. */
                                     key: string;
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Fixed text.
+                                     * @enum {string}
+                                     */
                                     source: "text";
                                     /** @description The same text for everyone. */
                                     value: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media file for a header with an image, video or document.
+                                     * @enum {string}
+                                     */
                                     source: "media";
                                     /**
                                      * Format: uri
@@ -8361,21 +10311,31 @@ export interface paths {
                                     filename?: string;
                                 };
                             };
+                            /** @description When it is (or was) scheduled to send; null when never scheduled. */
                             scheduledAt: string | null;
+                            /** @description When sending started; null before that. */
                             startedAt: string | null;
+                            /** @description When every recipient was processed; null until then. */
                             finishedAt: string | null;
+                            /** @description When it was paused; null unless paused. */
                             pausedAt: string | null;
+                            /** @description When it was cancelled; null unless cancelled. */
                             cancelledAt: string | null;
                             /** @description Why the campaign paused itself (an account-level WhatsApp error), in words. */
                             pauseReason: {
+                                /** @description The WhatsApp or Charla error code. */
                                 code: string;
+                                /** @description What happened and what to do, in words. */
                                 message: string;
                             } | null;
                             /** @description Contacts of the audience left out when the recipients were written. */
                             excluded: {
+                                /** @description Left out for lack of consent (marketing consent for marketing templates). */
                                 noConsent: number;
+                                /** @description Left out for lack of a WhatsApp number. */
                                 noPhone: number;
                             };
+                            /** @description Recipients by state (live while sending). */
                             stats: {
                                 /** @description Recipients (messages). */
                                 total: number;
@@ -8385,46 +10345,66 @@ export interface paths {
                                 sent: number;
                                 /** @description Reached the phone (includes read). */
                                 delivered: number;
+                                /** @description Opened by the contact (only when the contact has read receipts on). */
                                 read: number;
+                                /** @description Could not be sent or delivered (includes those being retried). */
                                 failed: number;
                                 /** @description Not sent: a value the template needs was missing. */
                                 skipped: number;
+                                /** @description Not sent because the campaign was cancelled. */
                                 cancelled: number;
                                 /** @description Answered or tapped a quick reply. */
                                 replied: number;
                                 /** @description Failed for a temporary reason; resent automatically at the organization's intervals. */
                                 retrying: number;
                             };
+                            /** @description Delivery, read and reply rates. */
                             rates: {
+                                /** @description Delivered out of all recipients. */
                                 delivery: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Read out of all recipients. */
                                 read: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Replied out of all recipients. */
                                 replied: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
                             };
+                            /** @description Who created it: a member's name or an API key's name. */
                             createdBy: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -8469,70 +10449,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Campaign id.
+                             */
                             id: string;
+                            /** @description The campaign's name. */
                             name: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `draft`, `scheduled`, `sending`, `paused` (by a person or by an account-level WhatsApp error), `finished` or `cancelled`.
+                             * @enum {string}
+                             */
                             status: "draft" | "scheduled" | "sending" | "paused" | "finished" | "cancelled";
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The WhatsApp channel it sends from (the template's).
+                             */
                             channelId: string;
+                            /** @description The template; null if it was deleted since (the campaign keeps a copy). */
                             templateId: string | null;
+                            /** @description The copy of the template the campaign sends. */
                             template: {
+                                /** @description Template name. */
                                 name: string;
+                                /** @description Template language code. */
                                 language: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description Template category; marketing only reaches contacts with marketing consent.
+                                 * @enum {string}
+                                 */
                                 category: "marketing" | "utility" | "authentication";
                             };
                             /** @description All contacts, one or more groups, or a saved filter. */
                             audience: {
-                                /** @enum {string} */
+                                /**
+                                 * @description Every contact of the organization.
+                                 * @enum {string}
+                                 */
                                 kind: "all";
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Members of some groups.
+                                 * @enum {string}
+                                 */
                                 kind: "groups";
                                 /** @description Members of any of these groups. */
                                 groupIds: string[];
                             } | {
-                                /** @enum {string} */
+                                /**
+                                 * @description Contacts matching the contacts list's filters.
+                                 * @enum {string}
+                                 */
                                 kind: "filter";
                                 /** @description The contacts list filters, saved with the campaign. */
                                 filter: {
                                     /** @description Name, e-mail or phone search. */
                                     q?: string;
+                                    /** @description Contacts in any of these groups (1–50 group ids). */
                                     groupIds?: string[];
                                     /** @description Custom field values that must match. */
                                     fields?: {
                                         [key: string]: string | number;
                                     };
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Only contacts that came from this source.
+                                     * @enum {string}
+                                     */
                                     source?: "whatsapp" | "webchat" | "import" | "api" | "assistant";
                                 };
                             };
+                            /** @description Parameter key → where its value comes from. */
                             variables: {
                                 [key: string]: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A standard contact field.
+                                     * @enum {string}
+                                     */
                                     source: "field";
                                     /**
-                                     * @description A contact field.
+                                     * @description A contact field: `firstName`, `lastName`, `fullName`, `phone`, `email`, `street`, `city`, `state`, `postalCode` or `country`.
                                      * @enum {string}
                                      */
                                     field: "firstName" | "lastName" | "fullName" | "phone" | "email" | "street" | "city" | "state" | "postalCode" | "country";
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A custom contact field.
+                                     * @enum {string}
+                                     */
                                     source: "custom";
                                     /** @description A custom field key. */
                                     key: string;
                                     /** @description Used when the contact has no value. */
                                     fallback?: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description Fixed text.
+                                     * @enum {string}
+                                     */
                                     source: "text";
                                     /** @description The same text for everyone. */
                                     value: string;
                                 } | {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description A media file for a header with an image, video or document.
+                                     * @enum {string}
+                                     */
                                     source: "media";
                                     /**
                                      * Format: uri
@@ -8543,21 +10566,31 @@ export interface paths {
                                     filename?: string;
                                 };
                             };
+                            /** @description When it is (or was) scheduled to send; null when never scheduled. */
                             scheduledAt: string | null;
+                            /** @description When sending started; null before that. */
                             startedAt: string | null;
+                            /** @description When every recipient was processed; null until then. */
                             finishedAt: string | null;
+                            /** @description When it was paused; null unless paused. */
                             pausedAt: string | null;
+                            /** @description When it was cancelled; null unless cancelled. */
                             cancelledAt: string | null;
                             /** @description Why the campaign paused itself (an account-level WhatsApp error), in words. */
                             pauseReason: {
+                                /** @description The WhatsApp or Charla error code. */
                                 code: string;
+                                /** @description What happened and what to do, in words. */
                                 message: string;
                             } | null;
                             /** @description Contacts of the audience left out when the recipients were written. */
                             excluded: {
+                                /** @description Left out for lack of consent (marketing consent for marketing templates). */
                                 noConsent: number;
+                                /** @description Left out for lack of a WhatsApp number. */
                                 noPhone: number;
                             };
+                            /** @description Recipients by state (live while sending). */
                             stats: {
                                 /** @description Recipients (messages). */
                                 total: number;
@@ -8567,46 +10600,66 @@ export interface paths {
                                 sent: number;
                                 /** @description Reached the phone (includes read). */
                                 delivered: number;
+                                /** @description Opened by the contact (only when the contact has read receipts on). */
                                 read: number;
+                                /** @description Could not be sent or delivered (includes those being retried). */
                                 failed: number;
                                 /** @description Not sent: a value the template needs was missing. */
                                 skipped: number;
+                                /** @description Not sent because the campaign was cancelled. */
                                 cancelled: number;
                                 /** @description Answered or tapped a quick reply. */
                                 replied: number;
                                 /** @description Failed for a temporary reason; resent automatically at the organization's intervals. */
                                 retrying: number;
                             };
+                            /** @description Delivery, read and reply rates. */
                             rates: {
+                                /** @description Delivered out of all recipients. */
                                 delivery: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Read out of all recipients. */
                                 read: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
+                                /** @description Replied out of all recipients. */
                                 replied: {
                                     /** @description 0–100, two decimals. */
                                     percent: number;
+                                    /** @description Recipients counted (e.g. delivered). */
                                     count: number;
+                                    /** @description All recipients. */
                                     total: number;
                                     /** @description As shown in the list, e.g. `33.33% 1/3`. */
                                     label: string;
                                 };
                             };
+                            /** @description Who created it: a member's name or an API key's name. */
                             createdBy: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -8626,7 +10679,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a campaign's recipients */
+        /**
+         * List a campaign's recipients
+         * @description One row per message, with its delivery state, failure reason and next resend; filter by status or search by contact.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8657,27 +10713,46 @@ export interface paths {
                         "application/json": {
                             /** @description The items of this page, in the list's order. */
                             items: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Recipient id.
+                                 */
                                 id: string;
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The contact.
+                                 */
                                 contactId: string;
+                                /** @description The contact's current full name, or the phone number when the contact has no name. */
                                 contactName: string;
+                                /** @description The WhatsApp number the message goes to. */
                                 phone: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `pending`, `sending`, `sent`, `delivered`, `read`, `failed`, `skipped` (a value was missing) or `cancelled`.
+                                 * @enum {string}
+                                 */
                                 status: "pending" | "sending" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled";
+                                /** @description The WhatsApp or Charla error code; null unless it failed or was skipped. */
                                 errorCode: string | null;
                                 /** @description Why it failed, in words. */
                                 reason: string | null;
+                                /** @description Send attempts so far. */
                                 attempts: number;
                                 /** @description Automatic resends so far. */
                                 retries: number;
+                                /** @description The next automatic resend; null when none is scheduled. */
                                 nextAttemptAt: string | null;
                                 /** @description The conversation in the inbox (replies land there). */
                                 conversationId: string | null;
+                                /** @description When WhatsApp accepted the message; null until then. */
                                 sentAt: string | null;
+                                /** @description When it reached the phone; null until then. */
                                 deliveredAt: string | null;
+                                /** @description When the contact read it; null until then. */
                                 readAt: string | null;
+                                /** @description When it failed; null unless it failed. */
                                 failedAt: string | null;
+                                /** @description When the contact first answered; null until then. */
                                 repliedAt: string | null;
                                 /**
                                  * Format: date-time
@@ -11101,7 +13176,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List integrations */
+        /**
+         * List integrations
+         * @description Every HTTP and MCP integration with its tool count; secrets appear only as hints. Owners and managers.
+         */
         get: {
             parameters: {
                 query?: {
@@ -11125,68 +13203,118 @@ export interface paths {
                         "application/json": {
                             /** @description The items of this page, in the list's order. */
                             items: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Integration id.
+                                 */
                                 id: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `http`: tools are request templates. `mcp`: tools come from an MCP server.
+                                 * @enum {string}
+                                 */
                                 kind: "http" | "mcp";
+                                /** @description The integration's name. */
                                 name: string;
+                                /** @description What the system is (may be empty). */
                                 description: string;
+                                /** @description HTTP: the base URL tool paths are joined to; MCP: the server endpoint; null when not set. */
                                 baseUrl: string | null;
+                                /** @description A disabled integration's tools are not offered to the assistant. */
                                 enabled: boolean;
+                                /** @description How requests authenticate; secrets appear only as hints. */
                                 auth: {
-                                    /** @enum {string} */
+                                    /**
+                                     * @description The authentication scheme.
+                                     * @enum {string}
+                                     */
                                     type: "none" | "apiKey" | "bearer" | "basic" | "oauth2";
+                                    /** @description API key: sent in a `header` or `query` parameter; null for other schemes. */
                                     in: ("header" | "query") | null;
+                                    /** @description API key: the header or query parameter name; null for other schemes. */
                                     name: string | null;
+                                    /** @description Basic: the user name; null for other schemes. */
                                     username: string | null;
+                                    /** @description OAuth 2: the token endpoint; null for other schemes. */
                                     tokenUrl: string | null;
+                                    /** @description OAuth 2: the client id; null for other schemes. */
                                     clientId: string | null;
+                                    /** @description OAuth 2: the requested scopes; null when none. */
                                     scope: string | null;
+                                    /** @description OAuth 2: the requested audience; null when none. */
                                     audience: string | null;
+                                    /** @description OAuth 2: how the client credentials are sent; null for other schemes. */
                                     clientAuth: ("basic" | "body") | null;
                                     /** @description The API key, token, password or client secret. */
                                     secret: {
+                                        /** @description Whether a value is stored. */
                                         isSet: boolean;
                                         /** @description Last four characters (only for secrets of 12 or more). */
                                         last4: string | null;
                                     };
                                 };
+                                /** @description Headers every request sends. */
                                 headers: {
+                                    /** @description The header name. */
                                     name: string;
                                     /** @description Null for secret headers. */
                                     value: string | null;
+                                    /** @description Whether the value is stored encrypted (and never returned). */
                                     secret: boolean;
+                                    /** @description Secret headers: whether a value is stored; null for plain headers. */
                                     hint: {
+                                        /** @description Whether a value is stored. */
                                         isSet: boolean;
                                         /** @description Last four characters (only for secrets of 12 or more). */
                                         last4: string | null;
                                     } | null;
                                 }[];
+                                /** @description Named secrets, by name, as hints. */
                                 secrets: {
+                                    /** @description The secret's name, used as `{{secrets.name}}`. */
                                     name: string;
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
+                                    /** @description Last four characters (only for secrets of 12 or more). */
                                     last4: string | null;
                                 }[];
+                                /** @description Private hosts, IP addresses or CIDR networks this integration may reach. */
                                 allowedPrivateHosts: string[];
+                                /** @description The circuit breaker's settings and current state. */
                                 circuitBreaker: {
+                                    /** @description Consecutive failures that open the circuit. */
                                     failureThreshold: number;
+                                    /** @description How long calls are refused once the circuit opens, in seconds. */
                                     cooldownSeconds: number;
-                                    /** @enum {string} */
+                                    /**
+                                     * @description `closed`: calls go through; `open`: calls are refused; `half_open`: the next call is a probe.
+                                     * @enum {string}
+                                     */
                                     state: "closed" | "open" | "half_open";
+                                    /** @description Failures in a row so far. */
                                     consecutiveFailures: number;
+                                    /** @description When an open circuit lets a probe through; null when it is not open. */
                                     openUntil: string | null;
                                 };
                                 /** @description OAuth 2: whether an access token is cached. */
                                 oauthToken: {
+                                    /** @description Whether an access token is cached. */
                                     cached: boolean;
+                                    /** @description When the cached token expires; null when none is cached or it has no expiry. */
                                     expiresAt: string | null;
                                 } | null;
+                                /** @description How many tools the integration has. */
                                 toolCount: number;
                                 /** @description MCP: when the server's tools were last read. */
                                 lastSyncedAt: string | null;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it was created.
+                                 */
                                 createdAt: string;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed.
+                                 */
                                 updatedAt: string;
                             }[];
                             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -11233,10 +13361,16 @@ export interface paths {
                          *     }
                          */
                         auth?: {
-                            /** @enum {string} */
+                            /**
+                             * @description No authentication.
+                             * @enum {string}
+                             */
                             type: "none";
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description An API key in a header or query parameter.
+                             * @enum {string}
+                             */
                             type: "apiKey";
                             /**
                              * @description Send the key in a header or a query parameter.
@@ -11248,28 +13382,41 @@ export interface paths {
                             /** @description The key (write-only). */
                             value?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A bearer token.
+                             * @enum {string}
+                             */
                             type: "bearer";
                             /** @description The token, sent as `Authorization: Bearer …` (write-only). */
                             token?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description HTTP Basic authentication.
+                             * @enum {string}
+                             */
                             type: "basic";
+                            /** @description The user name (without `:`). */
                             username: string;
-                            /** @description Write-only. */
+                            /** @description The password (write-only; omit on update to keep the stored one). */
                             password?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description OAuth 2 client-credentials grant; the access token is fetched and cached.
+                             * @enum {string}
+                             */
                             type: "oauth2";
                             /**
                              * Format: uri
                              * @description The token endpoint (client-credentials grant).
                              */
                             tokenUrl: string;
+                            /** @description The OAuth client id. */
                             clientId: string;
-                            /** @description Write-only. */
+                            /** @description The OAuth client secret (write-only; omit on update to keep the stored one). */
                             clientSecret?: string;
+                            /** @description Space-separated scopes to request; empty or null for none. */
                             scope?: string | null;
+                            /** @description The `audience` parameter some providers (e.g. Auth0) require; null for none. */
                             audience?: string | null;
                             /**
                              * @description Send the client credentials as HTTP Basic (default) or in the form body.
@@ -11283,6 +13430,7 @@ export interface paths {
                          * @default []
                          */
                         headers?: {
+                            /** @description The header name, e.g. `X-Tenant`. */
                             name: string;
                             /** @description May use `{{secrets.name}}`. For a secret header, omit to keep the stored value. */
                             value?: string;
@@ -11324,68 +13472,118 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Integration id.
+                             */
                             id: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `http`: tools are request templates. `mcp`: tools come from an MCP server.
+                             * @enum {string}
+                             */
                             kind: "http" | "mcp";
+                            /** @description The integration's name. */
                             name: string;
+                            /** @description What the system is (may be empty). */
                             description: string;
+                            /** @description HTTP: the base URL tool paths are joined to; MCP: the server endpoint; null when not set. */
                             baseUrl: string | null;
+                            /** @description A disabled integration's tools are not offered to the assistant. */
                             enabled: boolean;
+                            /** @description How requests authenticate; secrets appear only as hints. */
                             auth: {
-                                /** @enum {string} */
+                                /**
+                                 * @description The authentication scheme.
+                                 * @enum {string}
+                                 */
                                 type: "none" | "apiKey" | "bearer" | "basic" | "oauth2";
+                                /** @description API key: sent in a `header` or `query` parameter; null for other schemes. */
                                 in: ("header" | "query") | null;
+                                /** @description API key: the header or query parameter name; null for other schemes. */
                                 name: string | null;
+                                /** @description Basic: the user name; null for other schemes. */
                                 username: string | null;
+                                /** @description OAuth 2: the token endpoint; null for other schemes. */
                                 tokenUrl: string | null;
+                                /** @description OAuth 2: the client id; null for other schemes. */
                                 clientId: string | null;
+                                /** @description OAuth 2: the requested scopes; null when none. */
                                 scope: string | null;
+                                /** @description OAuth 2: the requested audience; null when none. */
                                 audience: string | null;
+                                /** @description OAuth 2: how the client credentials are sent; null for other schemes. */
                                 clientAuth: ("basic" | "body") | null;
                                 /** @description The API key, token, password or client secret. */
                                 secret: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters (only for secrets of 12 or more). */
                                     last4: string | null;
                                 };
                             };
+                            /** @description Headers every request sends. */
                             headers: {
+                                /** @description The header name. */
                                 name: string;
                                 /** @description Null for secret headers. */
                                 value: string | null;
+                                /** @description Whether the value is stored encrypted (and never returned). */
                                 secret: boolean;
+                                /** @description Secret headers: whether a value is stored; null for plain headers. */
                                 hint: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters (only for secrets of 12 or more). */
                                     last4: string | null;
                                 } | null;
                             }[];
+                            /** @description Named secrets, by name, as hints. */
                             secrets: {
+                                /** @description The secret's name, used as `{{secrets.name}}`. */
                                 name: string;
+                                /** @description Whether a value is stored. */
                                 isSet: boolean;
+                                /** @description Last four characters (only for secrets of 12 or more). */
                                 last4: string | null;
                             }[];
+                            /** @description Private hosts, IP addresses or CIDR networks this integration may reach. */
                             allowedPrivateHosts: string[];
+                            /** @description The circuit breaker's settings and current state. */
                             circuitBreaker: {
+                                /** @description Consecutive failures that open the circuit. */
                                 failureThreshold: number;
+                                /** @description How long calls are refused once the circuit opens, in seconds. */
                                 cooldownSeconds: number;
-                                /** @enum {string} */
+                                /**
+                                 * @description `closed`: calls go through; `open`: calls are refused; `half_open`: the next call is a probe.
+                                 * @enum {string}
+                                 */
                                 state: "closed" | "open" | "half_open";
+                                /** @description Failures in a row so far. */
                                 consecutiveFailures: number;
+                                /** @description When an open circuit lets a probe through; null when it is not open. */
                                 openUntil: string | null;
                             };
                             /** @description OAuth 2: whether an access token is cached. */
                             oauthToken: {
+                                /** @description Whether an access token is cached. */
                                 cached: boolean;
+                                /** @description When the cached token expires; null when none is cached or it has no expiry. */
                                 expiresAt: string | null;
                             } | null;
+                            /** @description How many tools the integration has. */
                             toolCount: number;
                             /** @description MCP: when the server's tools were last read. */
                             lastSyncedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -11405,7 +13603,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an integration */
+        /**
+         * Get an integration
+         * @description Its settings, secret hints (never the secrets), circuit breaker state and OAuth token cache.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -11425,68 +13626,118 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Integration id.
+                             */
                             id: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `http`: tools are request templates. `mcp`: tools come from an MCP server.
+                             * @enum {string}
+                             */
                             kind: "http" | "mcp";
+                            /** @description The integration's name. */
                             name: string;
+                            /** @description What the system is (may be empty). */
                             description: string;
+                            /** @description HTTP: the base URL tool paths are joined to; MCP: the server endpoint; null when not set. */
                             baseUrl: string | null;
+                            /** @description A disabled integration's tools are not offered to the assistant. */
                             enabled: boolean;
+                            /** @description How requests authenticate; secrets appear only as hints. */
                             auth: {
-                                /** @enum {string} */
+                                /**
+                                 * @description The authentication scheme.
+                                 * @enum {string}
+                                 */
                                 type: "none" | "apiKey" | "bearer" | "basic" | "oauth2";
+                                /** @description API key: sent in a `header` or `query` parameter; null for other schemes. */
                                 in: ("header" | "query") | null;
+                                /** @description API key: the header or query parameter name; null for other schemes. */
                                 name: string | null;
+                                /** @description Basic: the user name; null for other schemes. */
                                 username: string | null;
+                                /** @description OAuth 2: the token endpoint; null for other schemes. */
                                 tokenUrl: string | null;
+                                /** @description OAuth 2: the client id; null for other schemes. */
                                 clientId: string | null;
+                                /** @description OAuth 2: the requested scopes; null when none. */
                                 scope: string | null;
+                                /** @description OAuth 2: the requested audience; null when none. */
                                 audience: string | null;
+                                /** @description OAuth 2: how the client credentials are sent; null for other schemes. */
                                 clientAuth: ("basic" | "body") | null;
                                 /** @description The API key, token, password or client secret. */
                                 secret: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters (only for secrets of 12 or more). */
                                     last4: string | null;
                                 };
                             };
+                            /** @description Headers every request sends. */
                             headers: {
+                                /** @description The header name. */
                                 name: string;
                                 /** @description Null for secret headers. */
                                 value: string | null;
+                                /** @description Whether the value is stored encrypted (and never returned). */
                                 secret: boolean;
+                                /** @description Secret headers: whether a value is stored; null for plain headers. */
                                 hint: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters (only for secrets of 12 or more). */
                                     last4: string | null;
                                 } | null;
                             }[];
+                            /** @description Named secrets, by name, as hints. */
                             secrets: {
+                                /** @description The secret's name, used as `{{secrets.name}}`. */
                                 name: string;
+                                /** @description Whether a value is stored. */
                                 isSet: boolean;
+                                /** @description Last four characters (only for secrets of 12 or more). */
                                 last4: string | null;
                             }[];
+                            /** @description Private hosts, IP addresses or CIDR networks this integration may reach. */
                             allowedPrivateHosts: string[];
+                            /** @description The circuit breaker's settings and current state. */
                             circuitBreaker: {
+                                /** @description Consecutive failures that open the circuit. */
                                 failureThreshold: number;
+                                /** @description How long calls are refused once the circuit opens, in seconds. */
                                 cooldownSeconds: number;
-                                /** @enum {string} */
+                                /**
+                                 * @description `closed`: calls go through; `open`: calls are refused; `half_open`: the next call is a probe.
+                                 * @enum {string}
+                                 */
                                 state: "closed" | "open" | "half_open";
+                                /** @description Failures in a row so far. */
                                 consecutiveFailures: number;
+                                /** @description When an open circuit lets a probe through; null when it is not open. */
                                 openUntil: string | null;
                             };
                             /** @description OAuth 2: whether an access token is cached. */
                             oauthToken: {
+                                /** @description Whether an access token is cached. */
                                 cached: boolean;
+                                /** @description When the cached token expires; null when none is cached or it has no expiry. */
                                 expiresAt: string | null;
                             } | null;
+                            /** @description How many tools the integration has. */
                             toolCount: number;
                             /** @description MCP: when the server's tools were last read. */
                             lastSyncedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -11547,10 +13798,16 @@ export interface paths {
                         baseUrl?: string | null;
                         /** @description How requests authenticate. Secrets are encrypted, never returned, never shown to a model. */
                         auth?: {
-                            /** @enum {string} */
+                            /**
+                             * @description No authentication.
+                             * @enum {string}
+                             */
                             type: "none";
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description An API key in a header or query parameter.
+                             * @enum {string}
+                             */
                             type: "apiKey";
                             /**
                              * @description Send the key in a header or a query parameter.
@@ -11562,28 +13819,41 @@ export interface paths {
                             /** @description The key (write-only). */
                             value?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description A bearer token.
+                             * @enum {string}
+                             */
                             type: "bearer";
                             /** @description The token, sent as `Authorization: Bearer …` (write-only). */
                             token?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description HTTP Basic authentication.
+                             * @enum {string}
+                             */
                             type: "basic";
+                            /** @description The user name (without `:`). */
                             username: string;
-                            /** @description Write-only. */
+                            /** @description The password (write-only; omit on update to keep the stored one). */
                             password?: string;
                         } | {
-                            /** @enum {string} */
+                            /**
+                             * @description OAuth 2 client-credentials grant; the access token is fetched and cached.
+                             * @enum {string}
+                             */
                             type: "oauth2";
                             /**
                              * Format: uri
                              * @description The token endpoint (client-credentials grant).
                              */
                             tokenUrl: string;
+                            /** @description The OAuth client id. */
                             clientId: string;
-                            /** @description Write-only. */
+                            /** @description The OAuth client secret (write-only; omit on update to keep the stored one). */
                             clientSecret?: string;
+                            /** @description Space-separated scopes to request; empty or null for none. */
                             scope?: string | null;
+                            /** @description The `audience` parameter some providers (e.g. Auth0) require; null for none. */
                             audience?: string | null;
                             /**
                              * @description Send the client credentials as HTTP Basic (default) or in the form body.
@@ -11594,6 +13864,7 @@ export interface paths {
                         };
                         /** @description Headers every request sends. */
                         headers?: {
+                            /** @description The header name, e.g. `X-Tenant`. */
                             name: string;
                             /** @description May use `{{secrets.name}}`. For a secret header, omit to keep the stored value. */
                             value?: string;
@@ -11629,68 +13900,118 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Integration id.
+                             */
                             id: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `http`: tools are request templates. `mcp`: tools come from an MCP server.
+                             * @enum {string}
+                             */
                             kind: "http" | "mcp";
+                            /** @description The integration's name. */
                             name: string;
+                            /** @description What the system is (may be empty). */
                             description: string;
+                            /** @description HTTP: the base URL tool paths are joined to; MCP: the server endpoint; null when not set. */
                             baseUrl: string | null;
+                            /** @description A disabled integration's tools are not offered to the assistant. */
                             enabled: boolean;
+                            /** @description How requests authenticate; secrets appear only as hints. */
                             auth: {
-                                /** @enum {string} */
+                                /**
+                                 * @description The authentication scheme.
+                                 * @enum {string}
+                                 */
                                 type: "none" | "apiKey" | "bearer" | "basic" | "oauth2";
+                                /** @description API key: sent in a `header` or `query` parameter; null for other schemes. */
                                 in: ("header" | "query") | null;
+                                /** @description API key: the header or query parameter name; null for other schemes. */
                                 name: string | null;
+                                /** @description Basic: the user name; null for other schemes. */
                                 username: string | null;
+                                /** @description OAuth 2: the token endpoint; null for other schemes. */
                                 tokenUrl: string | null;
+                                /** @description OAuth 2: the client id; null for other schemes. */
                                 clientId: string | null;
+                                /** @description OAuth 2: the requested scopes; null when none. */
                                 scope: string | null;
+                                /** @description OAuth 2: the requested audience; null when none. */
                                 audience: string | null;
+                                /** @description OAuth 2: how the client credentials are sent; null for other schemes. */
                                 clientAuth: ("basic" | "body") | null;
                                 /** @description The API key, token, password or client secret. */
                                 secret: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters (only for secrets of 12 or more). */
                                     last4: string | null;
                                 };
                             };
+                            /** @description Headers every request sends. */
                             headers: {
+                                /** @description The header name. */
                                 name: string;
                                 /** @description Null for secret headers. */
                                 value: string | null;
+                                /** @description Whether the value is stored encrypted (and never returned). */
                                 secret: boolean;
+                                /** @description Secret headers: whether a value is stored; null for plain headers. */
                                 hint: {
+                                    /** @description Whether a value is stored. */
                                     isSet: boolean;
                                     /** @description Last four characters (only for secrets of 12 or more). */
                                     last4: string | null;
                                 } | null;
                             }[];
+                            /** @description Named secrets, by name, as hints. */
                             secrets: {
+                                /** @description The secret's name, used as `{{secrets.name}}`. */
                                 name: string;
+                                /** @description Whether a value is stored. */
                                 isSet: boolean;
+                                /** @description Last four characters (only for secrets of 12 or more). */
                                 last4: string | null;
                             }[];
+                            /** @description Private hosts, IP addresses or CIDR networks this integration may reach. */
                             allowedPrivateHosts: string[];
+                            /** @description The circuit breaker's settings and current state. */
                             circuitBreaker: {
+                                /** @description Consecutive failures that open the circuit. */
                                 failureThreshold: number;
+                                /** @description How long calls are refused once the circuit opens, in seconds. */
                                 cooldownSeconds: number;
-                                /** @enum {string} */
+                                /**
+                                 * @description `closed`: calls go through; `open`: calls are refused; `half_open`: the next call is a probe.
+                                 * @enum {string}
+                                 */
                                 state: "closed" | "open" | "half_open";
+                                /** @description Failures in a row so far. */
                                 consecutiveFailures: number;
+                                /** @description When an open circuit lets a probe through; null when it is not open. */
                                 openUntil: string | null;
                             };
                             /** @description OAuth 2: whether an access token is cached. */
                             oauthToken: {
+                                /** @description Whether an access token is cached. */
                                 cached: boolean;
+                                /** @description When the cached token expires; null when none is cached or it has no expiry. */
                                 expiresAt: string | null;
                             } | null;
+                            /** @description How many tools the integration has. */
                             toolCount: number;
                             /** @description MCP: when the server's tools were last read. */
                             lastSyncedAt: string | null;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -11745,19 +14066,29 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The document's `info.title`. */
                             title: string;
+                            /** @description The document's `info.version`. */
                             version: string;
+                            /** @description The server URLs the document lists. */
                             servers: string[];
                             /** @description The base URL the tools use (the integration's, or the document's first server). */
                             baseUrl: string | null;
+                            /** @description Every operation of the document. */
                             operations: {
                                 /** @description `METHOD /path`. */
                                 key: string;
+                                /** @description The operation's `operationId`; null when the document gives none. */
                                 operationId: string | null;
+                                /** @description The HTTP method, upper-case. */
                                 method: string;
+                                /** @description The path as the document writes it, e.g. `/orders/{id}`. */
                                 path: string;
+                                /** @description The operation's summary (or description); may be empty. */
                                 summary: string;
+                                /** @description Whether it can become a tool (false when a required input cannot be expressed; see `warnings`). */
                                 importable: boolean;
+                                /** @description What the conversion left out or could not express, in words. */
                                 warnings: string[];
                                 /** @description The tool definition it would become. */
                                 tool: {
@@ -11802,14 +14133,19 @@ export interface paths {
                                     /** @description The HTTP request (HTTP integrations). */
                                     request?: {
                                         /**
+                                         * @description The HTTP method: `GET` (default), `POST`, `PUT`, `PATCH` or `DELETE`; only GET, PUT and DELETE are retried.
                                          * @default GET
                                          * @enum {string}
                                          */
                                         method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
                                         /** @description A path joined to the integration's base URL (`/orders/{{orderId}}`) or an absolute http(s) URL. Placeholders only in the path and query. */
                                         url: string;
-                                        /** @default [] */
+                                        /**
+                                         * @description Headers of this request, besides the integration's.
+                                         * @default []
+                                         */
                                         headers: {
+                                            /** @description The header name. */
                                             name: string;
                                             /** @description May contain `{{param}}`, `{{contact.phone}}`, `{{secrets.name}}`… */
                                             value: string;
@@ -11819,6 +14155,7 @@ export interface paths {
                                          * @default []
                                          */
                                         query: {
+                                            /** @description The header or query parameter name. */
                                             name: string;
                                             /** @description May contain `{{param}}`, `{{contact.phone}}`, `{{secrets.name}}`… */
                                             value: string;
@@ -11831,6 +14168,7 @@ export interface paths {
                                      * @default []
                                      */
                                     responseMapping?: {
+                                        /** @description The variable's name, used as `{{variable}}` in the reply template. */
                                         variable: string;
                                         /** @description A JSONPath-like path: `data.order.status`, `items[0].name`, `$.total`, `items[*].sku`. */
                                         path: string;
@@ -11872,61 +14210,115 @@ export interface paths {
                                     enabled?: boolean;
                                 } | null;
                             }[];
+                            /** @description The tools created (empty for a preview or a dry run). */
                             created: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Tool id.
+                                 */
                                 id: string;
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The integration it belongs to.
+                                 */
                                 integrationId: string;
+                                /** @description The integration's name. */
                                 integrationName: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `http`: a request template; `mcp`: a tool of an MCP server.
+                                 * @enum {string}
+                                 */
                                 kind: "http" | "mcp";
+                                /** @description The name the assistant calls it by (snake_case, unique in the organization). */
                                 name: string;
+                                /** @description When to use it; the assistant decides by it. */
                                 description: string;
+                                /** @description Phrases a customer might say that call for this tool. */
                                 examples: string[];
+                                /** @description The inputs collected before calling. */
                                 parameters: {
+                                    /** @description The parameter's name, referenced as `{{name}}`. */
                                     name: string;
-                                    /** @enum {string} */
+                                    /**
+                                     * @description `string`, `number`, `integer`, `boolean`, `enum`, `date` (YYYY-MM-DD), `email` or `phone` (E.164).
+                                     * @enum {string}
+                                     */
                                     type: "string" | "number" | "integer" | "boolean" | "enum" | "date" | "email" | "phone";
+                                    /** @description What the value is; the assistant uses it to ask for it. */
                                     description: string;
+                                    /** @description Whether the tool cannot run without it. */
                                     required: boolean;
+                                    /** @description A regular expression the whole value must match; null for none. */
                                     pattern: string | null;
+                                    /** @description The allowed values of an `enum` parameter; null for other types. */
                                     enumValues: string[] | null;
+                                    /** @description A sample value; null for none. */
                                     example: string | null;
                                 }[];
                                 /** @description JSON Schema of the arguments, as given to a model. */
                                 inputSchema: {
                                     [key: string]: unknown;
                                 };
+                                /** @description The HTTP request (HTTP tools); null for MCP tools. */
                                 request: {
+                                    /** @description The HTTP method. */
                                     method: string;
+                                    /** @description The path or absolute URL, with placeholders. */
                                     url: string;
+                                    /** @description Headers of this request, with placeholders. */
                                     headers: {
+                                        /** @description The header or query parameter name. */
                                         name: string;
+                                        /** @description Its value. */
                                         value: string;
                                     }[];
+                                    /** @description Query parameters, with placeholders. */
                                     query: {
+                                        /** @description The header or query parameter name. */
                                         name: string;
+                                        /** @description Its value. */
                                         value: string;
                                     }[];
+                                    /** @description The JSON body template; null for none. */
                                     body: unknown | null;
                                 } | null;
+                                /** @description MCP: the tool's name on the server; null for HTTP tools. */
                                 mcpToolName: string | null;
+                                /** @description Values picked from the JSON response into variables. */
                                 responseMapping: {
+                                    /** @description The variable's name. */
                                     variable: string;
+                                    /** @description The path in the JSON response. */
                                     path: string;
                                 }[];
-                                /** @enum {string} */
+                                /**
+                                 * @description `template`: the assistant replies with `replyTemplate`; `json`: it words the reply from the trimmed JSON.
+                                 * @enum {string}
+                                 */
                                 responseMode: "template" | "json";
+                                /** @description The reply in `template` mode, with `{{variables}}`; null for none. */
                                 replyTemplate: string | null;
+                                /** @description Deadline of the whole call, retries included, in milliseconds. */
                                 timeoutMs: number;
+                                /** @description Retries with backoff on 429/5xx and network errors (idempotent methods only). */
                                 retries: number;
+                                /** @description Said to the customer when the call fails; null for the default phrase. */
                                 fallbackMessage: string | null;
+                                /** @description Whether a failed call hands the conversation to a person. */
                                 handoffOnFailure: boolean;
+                                /** @description Whether the customer confirms the arguments before the call. */
                                 requiresConfirmation: boolean;
+                                /** @description Disabled tools are not offered to the assistant. */
                                 enabled: boolean;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it was created.
+                                 */
                                 createdAt: string;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed.
+                                 */
                                 updatedAt: string;
                             }[];
                         };
@@ -11972,64 +14364,121 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Names of the tools the server has that were added. */
                             added: string[];
+                            /** @description Names of the existing tools refreshed from the server (parameters and input schema). */
                             updated: string[];
+                            /** @description Names of the tools the server no longer has, now removed. */
                             removed: string[];
+                            /** @description The integration's tools after the sync. */
                             tools: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Tool id.
+                                 */
                                 id: string;
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The integration it belongs to.
+                                 */
                                 integrationId: string;
+                                /** @description The integration's name. */
                                 integrationName: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `http`: a request template; `mcp`: a tool of an MCP server.
+                                 * @enum {string}
+                                 */
                                 kind: "http" | "mcp";
+                                /** @description The name the assistant calls it by (snake_case, unique in the organization). */
                                 name: string;
+                                /** @description When to use it; the assistant decides by it. */
                                 description: string;
+                                /** @description Phrases a customer might say that call for this tool. */
                                 examples: string[];
+                                /** @description The inputs collected before calling. */
                                 parameters: {
+                                    /** @description The parameter's name, referenced as `{{name}}`. */
                                     name: string;
-                                    /** @enum {string} */
+                                    /**
+                                     * @description `string`, `number`, `integer`, `boolean`, `enum`, `date` (YYYY-MM-DD), `email` or `phone` (E.164).
+                                     * @enum {string}
+                                     */
                                     type: "string" | "number" | "integer" | "boolean" | "enum" | "date" | "email" | "phone";
+                                    /** @description What the value is; the assistant uses it to ask for it. */
                                     description: string;
+                                    /** @description Whether the tool cannot run without it. */
                                     required: boolean;
+                                    /** @description A regular expression the whole value must match; null for none. */
                                     pattern: string | null;
+                                    /** @description The allowed values of an `enum` parameter; null for other types. */
                                     enumValues: string[] | null;
+                                    /** @description A sample value; null for none. */
                                     example: string | null;
                                 }[];
                                 /** @description JSON Schema of the arguments, as given to a model. */
                                 inputSchema: {
                                     [key: string]: unknown;
                                 };
+                                /** @description The HTTP request (HTTP tools); null for MCP tools. */
                                 request: {
+                                    /** @description The HTTP method. */
                                     method: string;
+                                    /** @description The path or absolute URL, with placeholders. */
                                     url: string;
+                                    /** @description Headers of this request, with placeholders. */
                                     headers: {
+                                        /** @description The header or query parameter name. */
                                         name: string;
+                                        /** @description Its value. */
                                         value: string;
                                     }[];
+                                    /** @description Query parameters, with placeholders. */
                                     query: {
+                                        /** @description The header or query parameter name. */
                                         name: string;
+                                        /** @description Its value. */
                                         value: string;
                                     }[];
+                                    /** @description The JSON body template; null for none. */
                                     body: unknown | null;
                                 } | null;
+                                /** @description MCP: the tool's name on the server; null for HTTP tools. */
                                 mcpToolName: string | null;
+                                /** @description Values picked from the JSON response into variables. */
                                 responseMapping: {
+                                    /** @description The variable's name. */
                                     variable: string;
+                                    /** @description The path in the JSON response. */
                                     path: string;
                                 }[];
-                                /** @enum {string} */
+                                /**
+                                 * @description `template`: the assistant replies with `replyTemplate`; `json`: it words the reply from the trimmed JSON.
+                                 * @enum {string}
+                                 */
                                 responseMode: "template" | "json";
+                                /** @description The reply in `template` mode, with `{{variables}}`; null for none. */
                                 replyTemplate: string | null;
+                                /** @description Deadline of the whole call, retries included, in milliseconds. */
                                 timeoutMs: number;
+                                /** @description Retries with backoff on 429/5xx and network errors (idempotent methods only). */
                                 retries: number;
+                                /** @description Said to the customer when the call fails; null for the default phrase. */
                                 fallbackMessage: string | null;
+                                /** @description Whether a failed call hands the conversation to a person. */
                                 handoffOnFailure: boolean;
+                                /** @description Whether the customer confirms the arguments before the call. */
                                 requiresConfirmation: boolean;
+                                /** @description Disabled tools are not offered to the assistant. */
                                 enabled: boolean;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it was created.
+                                 */
                                 createdAt: string;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed.
+                                 */
                                 updatedAt: string;
                             }[];
                         };
@@ -12077,60 +14526,113 @@ export interface paths {
                         "application/json": {
                             /** @description The items of this page, in the list's order. */
                             items: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Tool id.
+                                 */
                                 id: string;
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The integration it belongs to.
+                                 */
                                 integrationId: string;
+                                /** @description The integration's name. */
                                 integrationName: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `http`: a request template; `mcp`: a tool of an MCP server.
+                                 * @enum {string}
+                                 */
                                 kind: "http" | "mcp";
+                                /** @description The name the assistant calls it by (snake_case, unique in the organization). */
                                 name: string;
+                                /** @description When to use it; the assistant decides by it. */
                                 description: string;
+                                /** @description Phrases a customer might say that call for this tool. */
                                 examples: string[];
+                                /** @description The inputs collected before calling. */
                                 parameters: {
+                                    /** @description The parameter's name, referenced as `{{name}}`. */
                                     name: string;
-                                    /** @enum {string} */
+                                    /**
+                                     * @description `string`, `number`, `integer`, `boolean`, `enum`, `date` (YYYY-MM-DD), `email` or `phone` (E.164).
+                                     * @enum {string}
+                                     */
                                     type: "string" | "number" | "integer" | "boolean" | "enum" | "date" | "email" | "phone";
+                                    /** @description What the value is; the assistant uses it to ask for it. */
                                     description: string;
+                                    /** @description Whether the tool cannot run without it. */
                                     required: boolean;
+                                    /** @description A regular expression the whole value must match; null for none. */
                                     pattern: string | null;
+                                    /** @description The allowed values of an `enum` parameter; null for other types. */
                                     enumValues: string[] | null;
+                                    /** @description A sample value; null for none. */
                                     example: string | null;
                                 }[];
                                 /** @description JSON Schema of the arguments, as given to a model. */
                                 inputSchema: {
                                     [key: string]: unknown;
                                 };
+                                /** @description The HTTP request (HTTP tools); null for MCP tools. */
                                 request: {
+                                    /** @description The HTTP method. */
                                     method: string;
+                                    /** @description The path or absolute URL, with placeholders. */
                                     url: string;
+                                    /** @description Headers of this request, with placeholders. */
                                     headers: {
+                                        /** @description The header or query parameter name. */
                                         name: string;
+                                        /** @description Its value. */
                                         value: string;
                                     }[];
+                                    /** @description Query parameters, with placeholders. */
                                     query: {
+                                        /** @description The header or query parameter name. */
                                         name: string;
+                                        /** @description Its value. */
                                         value: string;
                                     }[];
+                                    /** @description The JSON body template; null for none. */
                                     body: unknown | null;
                                 } | null;
+                                /** @description MCP: the tool's name on the server; null for HTTP tools. */
                                 mcpToolName: string | null;
+                                /** @description Values picked from the JSON response into variables. */
                                 responseMapping: {
+                                    /** @description The variable's name. */
                                     variable: string;
+                                    /** @description The path in the JSON response. */
                                     path: string;
                                 }[];
-                                /** @enum {string} */
+                                /**
+                                 * @description `template`: the assistant replies with `replyTemplate`; `json`: it words the reply from the trimmed JSON.
+                                 * @enum {string}
+                                 */
                                 responseMode: "template" | "json";
+                                /** @description The reply in `template` mode, with `{{variables}}`; null for none. */
                                 replyTemplate: string | null;
+                                /** @description Deadline of the whole call, retries included, in milliseconds. */
                                 timeoutMs: number;
+                                /** @description Retries with backoff on 429/5xx and network errors (idempotent methods only). */
                                 retries: number;
+                                /** @description Said to the customer when the call fails; null for the default phrase. */
                                 fallbackMessage: string | null;
+                                /** @description Whether a failed call hands the conversation to a person. */
                                 handoffOnFailure: boolean;
+                                /** @description Whether the customer confirms the arguments before the call. */
                                 requiresConfirmation: boolean;
+                                /** @description Disabled tools are not offered to the assistant. */
                                 enabled: boolean;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it was created.
+                                 */
                                 createdAt: string;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed.
+                                 */
                                 updatedAt: string;
                             }[];
                             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -12199,14 +14701,19 @@ export interface paths {
                         /** @description The HTTP request (HTTP integrations). */
                         request: {
                             /**
+                             * @description The HTTP method: `GET` (default), `POST`, `PUT`, `PATCH` or `DELETE`; only GET, PUT and DELETE are retried.
                              * @default GET
                              * @enum {string}
                              */
                             method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
                             /** @description A path joined to the integration's base URL (`/orders/{{orderId}}`) or an absolute http(s) URL. Placeholders only in the path and query. */
                             url: string;
-                            /** @default [] */
+                            /**
+                             * @description Headers of this request, besides the integration's.
+                             * @default []
+                             */
                             headers?: {
+                                /** @description The header name. */
                                 name: string;
                                 /** @description May contain `{{param}}`, `{{contact.phone}}`, `{{secrets.name}}`… */
                                 value: string;
@@ -12216,6 +14723,7 @@ export interface paths {
                              * @default []
                              */
                             query?: {
+                                /** @description The header or query parameter name. */
                                 name: string;
                                 /** @description May contain `{{param}}`, `{{contact.phone}}`, `{{secrets.name}}`… */
                                 value: string;
@@ -12228,6 +14736,7 @@ export interface paths {
                          * @default []
                          */
                         responseMapping?: {
+                            /** @description The variable's name, used as `{{variable}}` in the reply template. */
                             variable: string;
                             /** @description A JSONPath-like path: `data.order.status`, `items[0].name`, `$.total`, `items[*].sku`. */
                             path: string;
@@ -12278,60 +14787,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Tool id.
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The integration it belongs to.
+                             */
                             integrationId: string;
+                            /** @description The integration's name. */
                             integrationName: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `http`: a request template; `mcp`: a tool of an MCP server.
+                             * @enum {string}
+                             */
                             kind: "http" | "mcp";
+                            /** @description The name the assistant calls it by (snake_case, unique in the organization). */
                             name: string;
+                            /** @description When to use it; the assistant decides by it. */
                             description: string;
+                            /** @description Phrases a customer might say that call for this tool. */
                             examples: string[];
+                            /** @description The inputs collected before calling. */
                             parameters: {
+                                /** @description The parameter's name, referenced as `{{name}}`. */
                                 name: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `string`, `number`, `integer`, `boolean`, `enum`, `date` (YYYY-MM-DD), `email` or `phone` (E.164).
+                                 * @enum {string}
+                                 */
                                 type: "string" | "number" | "integer" | "boolean" | "enum" | "date" | "email" | "phone";
+                                /** @description What the value is; the assistant uses it to ask for it. */
                                 description: string;
+                                /** @description Whether the tool cannot run without it. */
                                 required: boolean;
+                                /** @description A regular expression the whole value must match; null for none. */
                                 pattern: string | null;
+                                /** @description The allowed values of an `enum` parameter; null for other types. */
                                 enumValues: string[] | null;
+                                /** @description A sample value; null for none. */
                                 example: string | null;
                             }[];
                             /** @description JSON Schema of the arguments, as given to a model. */
                             inputSchema: {
                                 [key: string]: unknown;
                             };
+                            /** @description The HTTP request (HTTP tools); null for MCP tools. */
                             request: {
+                                /** @description The HTTP method. */
                                 method: string;
+                                /** @description The path or absolute URL, with placeholders. */
                                 url: string;
+                                /** @description Headers of this request, with placeholders. */
                                 headers: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
+                                /** @description Query parameters, with placeholders. */
                                 query: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
+                                /** @description The JSON body template; null for none. */
                                 body: unknown | null;
                             } | null;
+                            /** @description MCP: the tool's name on the server; null for HTTP tools. */
                             mcpToolName: string | null;
+                            /** @description Values picked from the JSON response into variables. */
                             responseMapping: {
+                                /** @description The variable's name. */
                                 variable: string;
+                                /** @description The path in the JSON response. */
                                 path: string;
                             }[];
-                            /** @enum {string} */
+                            /**
+                             * @description `template`: the assistant replies with `replyTemplate`; `json`: it words the reply from the trimmed JSON.
+                             * @enum {string}
+                             */
                             responseMode: "template" | "json";
+                            /** @description The reply in `template` mode, with `{{variables}}`; null for none. */
                             replyTemplate: string | null;
+                            /** @description Deadline of the whole call, retries included, in milliseconds. */
                             timeoutMs: number;
+                            /** @description Retries with backoff on 429/5xx and network errors (idempotent methods only). */
                             retries: number;
+                            /** @description Said to the customer when the call fails; null for the default phrase. */
                             fallbackMessage: string | null;
+                            /** @description Whether a failed call hands the conversation to a person. */
                             handoffOnFailure: boolean;
+                            /** @description Whether the customer confirms the arguments before the call. */
                             requiresConfirmation: boolean;
+                            /** @description Disabled tools are not offered to the assistant. */
                             enabled: boolean;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -12370,6 +14932,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The tool as it would be created. */
                         tool: {
                             /** @description Unique in the organization, e.g. `order_status`. */
                             name: string;
@@ -12412,14 +14975,19 @@ export interface paths {
                             /** @description The HTTP request (HTTP integrations). */
                             request: {
                                 /**
+                                 * @description The HTTP method: `GET` (default), `POST`, `PUT`, `PATCH` or `DELETE`; only GET, PUT and DELETE are retried.
                                  * @default GET
                                  * @enum {string}
                                  */
                                 method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
                                 /** @description A path joined to the integration's base URL (`/orders/{{orderId}}`) or an absolute http(s) URL. Placeholders only in the path and query. */
                                 url: string;
-                                /** @default [] */
+                                /**
+                                 * @description Headers of this request, besides the integration's.
+                                 * @default []
+                                 */
                                 headers?: {
+                                    /** @description The header name. */
                                     name: string;
                                     /** @description May contain `{{param}}`, `{{contact.phone}}`, `{{secrets.name}}`… */
                                     value: string;
@@ -12429,6 +14997,7 @@ export interface paths {
                                  * @default []
                                  */
                                 query?: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
                                     /** @description May contain `{{param}}`, `{{contact.phone}}`, `{{secrets.name}}`… */
                                     value: string;
@@ -12441,6 +15010,7 @@ export interface paths {
                              * @default []
                              */
                             responseMapping?: {
+                                /** @description The variable's name, used as `{{variable}}` in the reply template. */
                                 variable: string;
                                 /** @description A JSONPath-like path: `data.order.status`, `items[0].name`, `$.total`, `items[*].sku`. */
                                 path: string;
@@ -12490,9 +15060,13 @@ export interface paths {
                         };
                         /** @description Sample values for `{{contact.*}}` placeholders. */
                         contact?: {
+                            /** @description Value of `{{contact.firstName}}`. */
                             firstName?: string;
+                            /** @description Value of `{{contact.lastName}}`. */
                             lastName?: string;
+                            /** @description Value of `{{contact.phone}}`. */
                             phone?: string;
+                            /** @description Value of `{{contact.email}}`. */
                             email?: string;
                         };
                     };
@@ -12506,51 +15080,78 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @enum {string} */
+                            /**
+                             * @description `ok`, `error`, `timeout`, or `circuit_open` (the integration is failing and was not called).
+                             * @enum {string}
+                             */
                             status: "ok" | "error" | "timeout" | "circuit_open";
+                            /** @description The HTTP status of the last response; null when none came (MCP, timeout, network error). */
                             httpStatus: number | null;
+                            /** @description Time taken, in milliseconds. */
                             latencyMs: number;
                             /** @description Null when the request could not be built (see `error`). */
                             request: {
+                                /** @description The HTTP method. */
                                 method: string;
                                 /** @description Secrets masked as `••••••`. */
                                 url: string;
-                                /** @description Credentials masked. */
+                                /** @description The headers as sent, credentials masked. */
                                 headers: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
+                                /** @description The body as sent, secrets masked; null for none. */
                                 body: string | null;
                             } | null;
+                            /** @description The last response; null when none came. */
                             response: {
+                                /** @description The HTTP status. */
                                 status: number;
+                                /** @description The response headers. */
                                 headers: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
                                 /** @description The body as text, trimmed to 64 KiB, secrets masked. */
                                 body: string;
                                 /** @description The parsed body when it is JSON (for picking response mapping paths). */
                                 json: unknown | null;
+                                /** @description Whether `body` was cut at 64 KiB. */
                                 truncated: boolean;
                             } | null;
+                            /** @description Attempts made, retries included. */
                             attempts: number;
+                            /** @description The values the response mapping picked, by variable. */
                             variables: {
                                 [key: string]: unknown;
                             };
+                            /** @description What the assistant would say in `template` mode; null otherwise or on failure. */
                             reply: string | null;
                             /** @description What the model would receive in `json` mode (trimmed). */
                             json: unknown | null;
+                            /** @description What went wrong; null on success. */
                             error: {
+                                /** @description Stable error code, e.g. `invalid_arguments` or `http_error`. */
                                 code: string;
+                                /** @description What went wrong, in words. */
                                 message: string;
+                                /** @description Argument problems, when the arguments were invalid. */
                                 issues?: {
+                                    /** @description The parameter. */
                                     param: string;
+                                    /** @description Stable problem code, e.g. `required` or `pattern`. */
                                     problem: string;
+                                    /** @description What is wrong with it, in words. */
                                     message: string;
                                 }[];
                             } | null;
+                            /** @description What the customer would be told after a failure; null on success. */
                             fallbackMessage: string | null;
+                            /** @description Whether the conversation would be handed to a person. */
                             handoff: boolean;
                         };
                     };
@@ -12570,7 +15171,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a tool of an integration */
+        /**
+         * Get a tool of an integration
+         * @description Answers 404 when the tool belongs to another integration.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -12592,60 +15196,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Tool id.
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The integration it belongs to.
+                             */
                             integrationId: string;
+                            /** @description The integration's name. */
                             integrationName: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `http`: a request template; `mcp`: a tool of an MCP server.
+                             * @enum {string}
+                             */
                             kind: "http" | "mcp";
+                            /** @description The name the assistant calls it by (snake_case, unique in the organization). */
                             name: string;
+                            /** @description When to use it; the assistant decides by it. */
                             description: string;
+                            /** @description Phrases a customer might say that call for this tool. */
                             examples: string[];
+                            /** @description The inputs collected before calling. */
                             parameters: {
+                                /** @description The parameter's name, referenced as `{{name}}`. */
                                 name: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `string`, `number`, `integer`, `boolean`, `enum`, `date` (YYYY-MM-DD), `email` or `phone` (E.164).
+                                 * @enum {string}
+                                 */
                                 type: "string" | "number" | "integer" | "boolean" | "enum" | "date" | "email" | "phone";
+                                /** @description What the value is; the assistant uses it to ask for it. */
                                 description: string;
+                                /** @description Whether the tool cannot run without it. */
                                 required: boolean;
+                                /** @description A regular expression the whole value must match; null for none. */
                                 pattern: string | null;
+                                /** @description The allowed values of an `enum` parameter; null for other types. */
                                 enumValues: string[] | null;
+                                /** @description A sample value; null for none. */
                                 example: string | null;
                             }[];
                             /** @description JSON Schema of the arguments, as given to a model. */
                             inputSchema: {
                                 [key: string]: unknown;
                             };
+                            /** @description The HTTP request (HTTP tools); null for MCP tools. */
                             request: {
+                                /** @description The HTTP method. */
                                 method: string;
+                                /** @description The path or absolute URL, with placeholders. */
                                 url: string;
+                                /** @description Headers of this request, with placeholders. */
                                 headers: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
+                                /** @description Query parameters, with placeholders. */
                                 query: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
+                                /** @description The JSON body template; null for none. */
                                 body: unknown | null;
                             } | null;
+                            /** @description MCP: the tool's name on the server; null for HTTP tools. */
                             mcpToolName: string | null;
+                            /** @description Values picked from the JSON response into variables. */
                             responseMapping: {
+                                /** @description The variable's name. */
                                 variable: string;
+                                /** @description The path in the JSON response. */
                                 path: string;
                             }[];
-                            /** @enum {string} */
+                            /**
+                             * @description `template`: the assistant replies with `replyTemplate`; `json`: it words the reply from the trimmed JSON.
+                             * @enum {string}
+                             */
                             responseMode: "template" | "json";
+                            /** @description The reply in `template` mode, with `{{variables}}`; null for none. */
                             replyTemplate: string | null;
+                            /** @description Deadline of the whole call, retries included, in milliseconds. */
                             timeoutMs: number;
+                            /** @description Retries with backoff on 429/5xx and network errors (idempotent methods only). */
                             retries: number;
+                            /** @description Said to the customer when the call fails; null for the default phrase. */
                             fallbackMessage: string | null;
+                            /** @description Whether a failed call hands the conversation to a person. */
                             handoffOnFailure: boolean;
+                            /** @description Whether the customer confirms the arguments before the call. */
                             requiresConfirmation: boolean;
+                            /** @description Disabled tools are not offered to the assistant. */
                             enabled: boolean;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -12737,14 +15394,19 @@ export interface paths {
                         /** @description The HTTP request (HTTP integrations). */
                         request?: {
                             /**
+                             * @description The HTTP method: `GET` (default), `POST`, `PUT`, `PATCH` or `DELETE`; only GET, PUT and DELETE are retried.
                              * @default GET
                              * @enum {string}
                              */
                             method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
                             /** @description A path joined to the integration's base URL (`/orders/{{orderId}}`) or an absolute http(s) URL. Placeholders only in the path and query. */
                             url: string;
-                            /** @default [] */
+                            /**
+                             * @description Headers of this request, besides the integration's.
+                             * @default []
+                             */
                             headers?: {
+                                /** @description The header name. */
                                 name: string;
                                 /** @description May contain `{{param}}`, `{{contact.phone}}`, `{{secrets.name}}`… */
                                 value: string;
@@ -12754,6 +15416,7 @@ export interface paths {
                              * @default []
                              */
                             query?: {
+                                /** @description The header or query parameter name. */
                                 name: string;
                                 /** @description May contain `{{param}}`, `{{contact.phone}}`, `{{secrets.name}}`… */
                                 value: string;
@@ -12763,6 +15426,7 @@ export interface paths {
                         };
                         /** @description Values picked from the JSON response into variables. */
                         responseMapping?: {
+                            /** @description The variable's name, used as `{{variable}}` in the reply template. */
                             variable: string;
                             /** @description A JSONPath-like path: `data.order.status`, `items[0].name`, `$.total`, `items[*].sku`. */
                             path: string;
@@ -12797,60 +15461,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Tool id.
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The integration it belongs to.
+                             */
                             integrationId: string;
+                            /** @description The integration's name. */
                             integrationName: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `http`: a request template; `mcp`: a tool of an MCP server.
+                             * @enum {string}
+                             */
                             kind: "http" | "mcp";
+                            /** @description The name the assistant calls it by (snake_case, unique in the organization). */
                             name: string;
+                            /** @description When to use it; the assistant decides by it. */
                             description: string;
+                            /** @description Phrases a customer might say that call for this tool. */
                             examples: string[];
+                            /** @description The inputs collected before calling. */
                             parameters: {
+                                /** @description The parameter's name, referenced as `{{name}}`. */
                                 name: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `string`, `number`, `integer`, `boolean`, `enum`, `date` (YYYY-MM-DD), `email` or `phone` (E.164).
+                                 * @enum {string}
+                                 */
                                 type: "string" | "number" | "integer" | "boolean" | "enum" | "date" | "email" | "phone";
+                                /** @description What the value is; the assistant uses it to ask for it. */
                                 description: string;
+                                /** @description Whether the tool cannot run without it. */
                                 required: boolean;
+                                /** @description A regular expression the whole value must match; null for none. */
                                 pattern: string | null;
+                                /** @description The allowed values of an `enum` parameter; null for other types. */
                                 enumValues: string[] | null;
+                                /** @description A sample value; null for none. */
                                 example: string | null;
                             }[];
                             /** @description JSON Schema of the arguments, as given to a model. */
                             inputSchema: {
                                 [key: string]: unknown;
                             };
+                            /** @description The HTTP request (HTTP tools); null for MCP tools. */
                             request: {
+                                /** @description The HTTP method. */
                                 method: string;
+                                /** @description The path or absolute URL, with placeholders. */
                                 url: string;
+                                /** @description Headers of this request, with placeholders. */
                                 headers: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
+                                /** @description Query parameters, with placeholders. */
                                 query: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
+                                /** @description The JSON body template; null for none. */
                                 body: unknown | null;
                             } | null;
+                            /** @description MCP: the tool's name on the server; null for HTTP tools. */
                             mcpToolName: string | null;
+                            /** @description Values picked from the JSON response into variables. */
                             responseMapping: {
+                                /** @description The variable's name. */
                                 variable: string;
+                                /** @description The path in the JSON response. */
                                 path: string;
                             }[];
-                            /** @enum {string} */
+                            /**
+                             * @description `template`: the assistant replies with `replyTemplate`; `json`: it words the reply from the trimmed JSON.
+                             * @enum {string}
+                             */
                             responseMode: "template" | "json";
+                            /** @description The reply in `template` mode, with `{{variables}}`; null for none. */
                             replyTemplate: string | null;
+                            /** @description Deadline of the whole call, retries included, in milliseconds. */
                             timeoutMs: number;
+                            /** @description Retries with backoff on 429/5xx and network errors (idempotent methods only). */
                             retries: number;
+                            /** @description Said to the customer when the call fails; null for the default phrase. */
                             fallbackMessage: string | null;
+                            /** @description Whether a failed call hands the conversation to a person. */
                             handoffOnFailure: boolean;
+                            /** @description Whether the customer confirms the arguments before the call. */
                             requiresConfirmation: boolean;
+                            /** @description Disabled tools are not offered to the assistant. */
                             enabled: boolean;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -12895,60 +15612,113 @@ export interface paths {
                         "application/json": {
                             /** @description The items of this page, in the list's order. */
                             items: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Tool id.
+                                 */
                                 id: string;
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description The integration it belongs to.
+                                 */
                                 integrationId: string;
+                                /** @description The integration's name. */
                                 integrationName: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `http`: a request template; `mcp`: a tool of an MCP server.
+                                 * @enum {string}
+                                 */
                                 kind: "http" | "mcp";
+                                /** @description The name the assistant calls it by (snake_case, unique in the organization). */
                                 name: string;
+                                /** @description When to use it; the assistant decides by it. */
                                 description: string;
+                                /** @description Phrases a customer might say that call for this tool. */
                                 examples: string[];
+                                /** @description The inputs collected before calling. */
                                 parameters: {
+                                    /** @description The parameter's name, referenced as `{{name}}`. */
                                     name: string;
-                                    /** @enum {string} */
+                                    /**
+                                     * @description `string`, `number`, `integer`, `boolean`, `enum`, `date` (YYYY-MM-DD), `email` or `phone` (E.164).
+                                     * @enum {string}
+                                     */
                                     type: "string" | "number" | "integer" | "boolean" | "enum" | "date" | "email" | "phone";
+                                    /** @description What the value is; the assistant uses it to ask for it. */
                                     description: string;
+                                    /** @description Whether the tool cannot run without it. */
                                     required: boolean;
+                                    /** @description A regular expression the whole value must match; null for none. */
                                     pattern: string | null;
+                                    /** @description The allowed values of an `enum` parameter; null for other types. */
                                     enumValues: string[] | null;
+                                    /** @description A sample value; null for none. */
                                     example: string | null;
                                 }[];
                                 /** @description JSON Schema of the arguments, as given to a model. */
                                 inputSchema: {
                                     [key: string]: unknown;
                                 };
+                                /** @description The HTTP request (HTTP tools); null for MCP tools. */
                                 request: {
+                                    /** @description The HTTP method. */
                                     method: string;
+                                    /** @description The path or absolute URL, with placeholders. */
                                     url: string;
+                                    /** @description Headers of this request, with placeholders. */
                                     headers: {
+                                        /** @description The header or query parameter name. */
                                         name: string;
+                                        /** @description Its value. */
                                         value: string;
                                     }[];
+                                    /** @description Query parameters, with placeholders. */
                                     query: {
+                                        /** @description The header or query parameter name. */
                                         name: string;
+                                        /** @description Its value. */
                                         value: string;
                                     }[];
+                                    /** @description The JSON body template; null for none. */
                                     body: unknown | null;
                                 } | null;
+                                /** @description MCP: the tool's name on the server; null for HTTP tools. */
                                 mcpToolName: string | null;
+                                /** @description Values picked from the JSON response into variables. */
                                 responseMapping: {
+                                    /** @description The variable's name. */
                                     variable: string;
+                                    /** @description The path in the JSON response. */
                                     path: string;
                                 }[];
-                                /** @enum {string} */
+                                /**
+                                 * @description `template`: the assistant replies with `replyTemplate`; `json`: it words the reply from the trimmed JSON.
+                                 * @enum {string}
+                                 */
                                 responseMode: "template" | "json";
+                                /** @description The reply in `template` mode, with `{{variables}}`; null for none. */
                                 replyTemplate: string | null;
+                                /** @description Deadline of the whole call, retries included, in milliseconds. */
                                 timeoutMs: number;
+                                /** @description Retries with backoff on 429/5xx and network errors (idempotent methods only). */
                                 retries: number;
+                                /** @description Said to the customer when the call fails; null for the default phrase. */
                                 fallbackMessage: string | null;
+                                /** @description Whether a failed call hands the conversation to a person. */
                                 handoffOnFailure: boolean;
+                                /** @description Whether the customer confirms the arguments before the call. */
                                 requiresConfirmation: boolean;
+                                /** @description Disabled tools are not offered to the assistant. */
                                 enabled: boolean;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it was created.
+                                 */
                                 createdAt: string;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When it last changed.
+                                 */
                                 updatedAt: string;
                             }[];
                             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -12993,19 +15763,31 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Every built-in tool. */
                             items: {
+                                /** @description The name the assistant calls it by, e.g. `handoff_to_human`. */
                                 name: string;
+                                /** @description What it does and when the assistant uses it. */
                                 description: string;
+                                /** @description Its inputs. */
                                 parameters: {
+                                    /** @description The parameter's name. */
                                     name: string;
-                                    /** @enum {string} */
+                                    /**
+                                     * @description The parameter's type.
+                                     * @enum {string}
+                                     */
                                     type: "string" | "number" | "integer" | "boolean" | "enum" | "date" | "email" | "phone";
+                                    /** @description What the value is. */
                                     description: string;
+                                    /** @description Whether it is required. */
                                     required: boolean;
                                 }[];
+                                /** @description JSON Schema of the arguments, as given to a model. */
                                 inputSchema: {
                                     [key: string]: unknown;
                                 };
+                                /** @description Whether the customer confirms the arguments before it runs. */
                                 requiresConfirmation: boolean;
                                 /** @description Needs a conversation: unavailable in the playground without one. */
                                 needsConversation: boolean;
@@ -13030,7 +15812,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a tool */
+        /**
+         * Get a tool
+         * @description Any tool of the organization by its id, with the JSON Schema of its arguments as a model sees it.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -13050,60 +15835,113 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description Tool id.
+                             */
                             id: string;
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description The integration it belongs to.
+                             */
                             integrationId: string;
+                            /** @description The integration's name. */
                             integrationName: string;
-                            /** @enum {string} */
+                            /**
+                             * @description `http`: a request template; `mcp`: a tool of an MCP server.
+                             * @enum {string}
+                             */
                             kind: "http" | "mcp";
+                            /** @description The name the assistant calls it by (snake_case, unique in the organization). */
                             name: string;
+                            /** @description When to use it; the assistant decides by it. */
                             description: string;
+                            /** @description Phrases a customer might say that call for this tool. */
                             examples: string[];
+                            /** @description The inputs collected before calling. */
                             parameters: {
+                                /** @description The parameter's name, referenced as `{{name}}`. */
                                 name: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description `string`, `number`, `integer`, `boolean`, `enum`, `date` (YYYY-MM-DD), `email` or `phone` (E.164).
+                                 * @enum {string}
+                                 */
                                 type: "string" | "number" | "integer" | "boolean" | "enum" | "date" | "email" | "phone";
+                                /** @description What the value is; the assistant uses it to ask for it. */
                                 description: string;
+                                /** @description Whether the tool cannot run without it. */
                                 required: boolean;
+                                /** @description A regular expression the whole value must match; null for none. */
                                 pattern: string | null;
+                                /** @description The allowed values of an `enum` parameter; null for other types. */
                                 enumValues: string[] | null;
+                                /** @description A sample value; null for none. */
                                 example: string | null;
                             }[];
                             /** @description JSON Schema of the arguments, as given to a model. */
                             inputSchema: {
                                 [key: string]: unknown;
                             };
+                            /** @description The HTTP request (HTTP tools); null for MCP tools. */
                             request: {
+                                /** @description The HTTP method. */
                                 method: string;
+                                /** @description The path or absolute URL, with placeholders. */
                                 url: string;
+                                /** @description Headers of this request, with placeholders. */
                                 headers: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
+                                /** @description Query parameters, with placeholders. */
                                 query: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
+                                /** @description The JSON body template; null for none. */
                                 body: unknown | null;
                             } | null;
+                            /** @description MCP: the tool's name on the server; null for HTTP tools. */
                             mcpToolName: string | null;
+                            /** @description Values picked from the JSON response into variables. */
                             responseMapping: {
+                                /** @description The variable's name. */
                                 variable: string;
+                                /** @description The path in the JSON response. */
                                 path: string;
                             }[];
-                            /** @enum {string} */
+                            /**
+                             * @description `template`: the assistant replies with `replyTemplate`; `json`: it words the reply from the trimmed JSON.
+                             * @enum {string}
+                             */
                             responseMode: "template" | "json";
+                            /** @description The reply in `template` mode, with `{{variables}}`; null for none. */
                             replyTemplate: string | null;
+                            /** @description Deadline of the whole call, retries included, in milliseconds. */
                             timeoutMs: number;
+                            /** @description Retries with backoff on 429/5xx and network errors (idempotent methods only). */
                             retries: number;
+                            /** @description Said to the customer when the call fails; null for the default phrase. */
                             fallbackMessage: string | null;
+                            /** @description Whether a failed call hands the conversation to a person. */
                             handoffOnFailure: boolean;
+                            /** @description Whether the customer confirms the arguments before the call. */
                             requiresConfirmation: boolean;
+                            /** @description Disabled tools are not offered to the assistant. */
                             enabled: boolean;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was created.
+                             */
                             createdAt: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it last changed.
+                             */
                             updatedAt: string;
                         };
                     };
@@ -13153,9 +15991,13 @@ export interface paths {
                         };
                         /** @description Sample values for `{{contact.*}}` placeholders. */
                         contact?: {
+                            /** @description Value of `{{contact.firstName}}`. */
                             firstName?: string;
+                            /** @description Value of `{{contact.lastName}}`. */
                             lastName?: string;
+                            /** @description Value of `{{contact.phone}}`. */
                             phone?: string;
+                            /** @description Value of `{{contact.email}}`. */
                             email?: string;
                         };
                     };
@@ -13169,51 +16011,78 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @enum {string} */
+                            /**
+                             * @description `ok`, `error`, `timeout`, or `circuit_open` (the integration is failing and was not called).
+                             * @enum {string}
+                             */
                             status: "ok" | "error" | "timeout" | "circuit_open";
+                            /** @description The HTTP status of the last response; null when none came (MCP, timeout, network error). */
                             httpStatus: number | null;
+                            /** @description Time taken, in milliseconds. */
                             latencyMs: number;
                             /** @description Null when the request could not be built (see `error`). */
                             request: {
+                                /** @description The HTTP method. */
                                 method: string;
                                 /** @description Secrets masked as `••••••`. */
                                 url: string;
-                                /** @description Credentials masked. */
+                                /** @description The headers as sent, credentials masked. */
                                 headers: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
+                                /** @description The body as sent, secrets masked; null for none. */
                                 body: string | null;
                             } | null;
+                            /** @description The last response; null when none came. */
                             response: {
+                                /** @description The HTTP status. */
                                 status: number;
+                                /** @description The response headers. */
                                 headers: {
+                                    /** @description The header or query parameter name. */
                                     name: string;
+                                    /** @description Its value. */
                                     value: string;
                                 }[];
                                 /** @description The body as text, trimmed to 64 KiB, secrets masked. */
                                 body: string;
                                 /** @description The parsed body when it is JSON (for picking response mapping paths). */
                                 json: unknown | null;
+                                /** @description Whether `body` was cut at 64 KiB. */
                                 truncated: boolean;
                             } | null;
+                            /** @description Attempts made, retries included. */
                             attempts: number;
+                            /** @description The values the response mapping picked, by variable. */
                             variables: {
                                 [key: string]: unknown;
                             };
+                            /** @description What the assistant would say in `template` mode; null otherwise or on failure. */
                             reply: string | null;
                             /** @description What the model would receive in `json` mode (trimmed). */
                             json: unknown | null;
+                            /** @description What went wrong; null on success. */
                             error: {
+                                /** @description Stable error code, e.g. `invalid_arguments` or `http_error`. */
                                 code: string;
+                                /** @description What went wrong, in words. */
                                 message: string;
+                                /** @description Argument problems, when the arguments were invalid. */
                                 issues?: {
+                                    /** @description The parameter. */
                                     param: string;
+                                    /** @description Stable problem code, e.g. `required` or `pattern`. */
                                     problem: string;
+                                    /** @description What is wrong with it, in words. */
                                     message: string;
                                 }[];
                             } | null;
+                            /** @description What the customer would be told after a failure; null on success. */
                             fallbackMessage: string | null;
+                            /** @description Whether the conversation would be handed to a person. */
                             handoff: boolean;
                         };
                     };
@@ -13263,23 +16132,41 @@ export interface paths {
                         "application/json": {
                             /** @description The items of this page, in the list's order. */
                             items: {
-                                /** Format: uuid */
+                                /**
+                                 * Format: uuid
+                                 * @description Call id.
+                                 */
                                 id: string;
+                                /** @description The tool's name at the time of the call. */
                                 toolName: string;
+                                /** @description The conversation it ran in; null for tests and the playground. */
                                 conversationId: string | null;
-                                /** @enum {string} */
+                                /**
+                                 * @description Who called it: the `assistant` in a conversation, a `test` run, or the `playground`.
+                                 * @enum {string}
+                                 */
                                 source: "assistant" | "test" | "playground";
                                 /** @description Redacted: secrets removed, e-mails and phones partly masked. */
                                 arguments: {
                                     [key: string]: unknown;
                                 };
-                                /** @enum {string} */
+                                /**
+                                 * @description `ok`, `error`, `timeout`, or `circuit_open` (the integration is failing and was not called).
+                                 * @enum {string}
+                                 */
                                 status: "ok" | "error" | "timeout" | "circuit_open";
+                                /** @description The HTTP status of the response; null when none came. */
                                 httpStatus: number | null;
+                                /** @description Time taken, in milliseconds. */
                                 latencyMs: number;
+                                /** @description Stable error code; null on success. */
                                 errorCode: string | null;
+                                /** @description What went wrong, in words (redacted); null on success. */
                                 error: string | null;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description When the call was made.
+                                 */
                                 createdAt: string;
                             }[];
                             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -13364,11 +16251,11 @@ export interface paths {
                             knowledgeThreshold: number | null;
                             /** @description Hand off after this many "I don't know" in a row. */
                             maxUnknownBeforeHandoff: number;
-                            /** @description Transcribe voice notes (not available yet). */
+                            /** @description Transcribe customers' voice notes (OpenAI or OpenAI-compatible providers, `/v1/audio/transcriptions`) in conversations where the assistant is on: agents read the transcript under the audio, and the assistant answers it like a written message. When a note cannot be transcribed (Anthropic has no audio API, provider error, file too large) the message shows why and the assistant asks the customer to write. */
                             transcribeAudio: boolean;
-                            /** @description Answer with speech (not available yet). */
+                            /** @description Answer a voice note with a voice note too (`/v1/audio/speech`, Ogg/Opus): the text replies go out as usual and a voice note saying the same follows. Needs an OpenAI or OpenAI-compatible provider. */
                             audioReplies: boolean;
-                            /** @description The voice of spoken replies. */
+                            /** @description The voice of spoken replies, e.g. `alloy`, `coral`, `nova` or `verse` (OpenAI), or a voice of your OpenAI-compatible server. */
                             voice: string;
                             /** @description Model usage of the organization so far. */
                             usage: {
@@ -13398,7 +16285,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Whether it is on. */
+                        /** @description Whether the assistant answers customers at all. */
                         enabled?: boolean;
                         /**
                          * @description `auto`: the language model when one is configured, otherwise the offline brain.
@@ -13436,11 +16323,11 @@ export interface paths {
                         knowledgeThreshold?: number | null;
                         /** @description Hand off after this many "I don't know" answers in a row. */
                         maxUnknownBeforeHandoff?: number;
-                        /** @description Transcribe voice notes (not available yet). */
+                        /** @description Transcribe customers' voice notes (OpenAI or OpenAI-compatible providers, `/v1/audio/transcriptions`) in conversations where the assistant is on: agents read the transcript under the audio, and the assistant answers it like a written message. When a note cannot be transcribed (Anthropic has no audio API, provider error, file too large) the message shows why and the assistant asks the customer to write. */
                         transcribeAudio?: boolean;
-                        /** @description Answer with speech (not available yet). */
+                        /** @description Answer a voice note with a voice note too (`/v1/audio/speech`, Ogg/Opus): the text replies go out as usual and a voice note saying the same follows. Needs an OpenAI or OpenAI-compatible provider. */
                         audioReplies?: boolean;
-                        /** @description The voice of spoken replies. */
+                        /** @description The voice of spoken replies, e.g. `alloy`, `coral`, `nova` or `verse` (OpenAI), or a voice of your OpenAI-compatible server. */
                         voice?: string;
                     };
                 };
@@ -13496,11 +16383,11 @@ export interface paths {
                             knowledgeThreshold: number | null;
                             /** @description Hand off after this many "I don't know" in a row. */
                             maxUnknownBeforeHandoff: number;
-                            /** @description Transcribe voice notes (not available yet). */
+                            /** @description Transcribe customers' voice notes (OpenAI or OpenAI-compatible providers, `/v1/audio/transcriptions`) in conversations where the assistant is on: agents read the transcript under the audio, and the assistant answers it like a written message. When a note cannot be transcribed (Anthropic has no audio API, provider error, file too large) the message shows why and the assistant asks the customer to write. */
                             transcribeAudio: boolean;
-                            /** @description Answer with speech (not available yet). */
+                            /** @description Answer a voice note with a voice note too (`/v1/audio/speech`, Ogg/Opus): the text replies go out as usual and a voice note saying the same follows. Needs an OpenAI or OpenAI-compatible provider. */
                             audioReplies: boolean;
-                            /** @description The voice of spoken replies. */
+                            /** @description The voice of spoken replies, e.g. `alloy`, `coral`, `nova` or `verse` (OpenAI), or a voice of your OpenAI-compatible server. */
                             voice: string;
                             /** @description Model usage of the organization so far. */
                             usage: {
@@ -13631,39 +16518,54 @@ export interface paths {
                             /** @description The playground session; send it back to continue the conversation. */
                             sessionId: string;
                             /**
-                             * @description `auto`: the language model when one is configured, otherwise the offline brain.
+                             * @description What answered this turn: the language model (`llm`) or the `offline` brain.
                              * @enum {string}
                              */
                             brain: "llm" | "offline";
                             /** @description What the assistant says, in order. */
                             replies: ({
                                 /**
-                                 * @description The kind of item.
+                                 * @description A text reply.
                                  * @enum {string}
                                  */
                                 type: "text";
-                                /** @description The text. */
+                                /** @description What the assistant says. */
                                 text: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description A text with reply buttons.
                                  * @enum {string}
                                  */
                                 type: "buttons";
-                                /** @description The text. */
+                                /** @description What the assistant says above the buttons. */
                                 text: string;
                                 /** @description Reply buttons (WhatsApp interactive buttons). */
                                 buttons: {
-                                    /** @description The id. */
+                                    /** @description What a tap sends back as the customer's answer, e.g. `confirm:<id>`. */
                                     id: string;
                                     /** @description The visible label. */
                                     title: string;
                                 }[];
+                            } | {
+                                /**
+                                 * @description An image, video, audio or document (an automated reply rule's media answer).
+                                 * @enum {string}
+                                 */
+                                type: "media";
+                                /** @description The caption (may be empty). */
+                                text: string;
+                                /**
+                                 * @description The kind of media.
+                                 * @enum {string}
+                                 */
+                                mediaType: "image" | "video" | "audio" | "document";
+                                /** @description The public https URL of the media. */
+                                link: string;
                             })[];
                             /** @description What happened in the turn: tool calls, confirmations, hand-offs, knowledge sources, usage. */
                             events: ({
                                 /**
-                                 * @description The kind of item.
+                                 * @description A tool was called.
                                  * @enum {string}
                                  */
                                 type: "tool_call";
@@ -13673,15 +16575,15 @@ export interface paths {
                                 args: {
                                     [key: string]: unknown;
                                 };
-                                /** @description The outcome. */
+                                /** @description The call's outcome: `ok`, `error`, `timeout` or `circuit_open`. */
                                 status: string;
                                 /** @description Time taken, in milliseconds. */
                                 latencyMs: number;
-                                /** @description What went wrong, if anything. */
+                                /** @description The error code when the call failed. */
                                 error?: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description The assistant asked the customer to confirm a tool call.
                                  * @enum {string}
                                  */
                                 type: "confirmation_requested";
@@ -13697,7 +16599,7 @@ export interface paths {
                                 expiresAt: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description The customer confirmed or cancelled, or the confirmation expired.
                                  * @enum {string}
                                  */
                                 type: "confirmation_confirmed" | "confirmation_cancelled" | "confirmation_expired";
@@ -13707,7 +16609,7 @@ export interface paths {
                                 tool: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description The conversation was handed to a person.
                                  * @enum {string}
                                  */
                                 type: "handoff";
@@ -13715,13 +16617,13 @@ export interface paths {
                                 reason: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description The answer came from the knowledge base.
                                  * @enum {string}
                                  */
                                 type: "knowledge";
                                 /** @description Knowledge base passages the answer came from. */
                                 sources: {
-                                    /** @description The document. */
+                                    /** @description The knowledge document's id. */
                                     documentId: string;
                                     /** @description The document's title. */
                                     documentTitle: string;
@@ -13732,7 +16634,7 @@ export interface paths {
                                 }[];
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description The assistant asked for a value a tool needs.
                                  * @enum {string}
                                  */
                                 type: "collecting";
@@ -13742,17 +16644,17 @@ export interface paths {
                                 missing: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description An automated reply rule answered.
                                  * @enum {string}
                                  */
                                 type: "automated_reply";
                                 /** @description The automated reply rule. */
                                 ruleId: string;
-                                /** @description The name. */
+                                /** @description The rule's name. */
                                 name: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description Language-model usage of the turn.
                                  * @enum {string}
                                  */
                                 type: "usage";
@@ -13807,9 +16709,9 @@ export interface paths {
                         "application/json": {
                             /** @description The items of this page, in the list's order. */
                             items: {
-                                /** @description The id. */
+                                /** @description The rule's id. */
                                 id: string;
-                                /** @description The name. */
+                                /** @description The rule's name. */
                                 name: string;
                                 /** @description Keywords (or regular expressions) that trigger the rule. */
                                 keywords: string[];
@@ -13831,20 +16733,20 @@ export interface paths {
                                 /** @description What the rule answers: text, media or a template. */
                                 reply: {
                                     /**
-                                     * @description The kind of item.
+                                     * @description Answer with a text.
                                      * @enum {string}
                                      */
                                     type: "text";
-                                    /** @description The text. */
+                                    /** @description The text to send (up to 4,096 characters). */
                                     text: string;
                                 } | {
                                     /**
-                                     * @description The kind of item.
+                                     * @description Answer with an image, video, audio or document.
                                      * @enum {string}
                                      */
                                     type: "media";
                                     /**
-                                     * @description The media type.
+                                     * @description The kind of media: `image`, `video`, `audio` or `document`.
                                      * @enum {string}
                                      */
                                     mediaType: "image" | "video" | "audio" | "document";
@@ -13857,18 +16759,18 @@ export interface paths {
                                     caption?: string;
                                 } | {
                                     /**
-                                     * @description The kind of item.
+                                     * @description Answer with an approved WhatsApp template.
                                      * @enum {string}
                                      */
                                     type: "template";
-                                    /** @description The name. */
+                                    /** @description The template's name. */
                                     name: string;
                                     /** @description The template language code. */
                                     language: string;
                                     /** @description The template text as the customer reads it. */
                                     preview?: string;
                                 };
-                                /** @description Whether it is on. */
+                                /** @description Whether the rule answers. */
                                 enabled: boolean;
                                 /**
                                  * Format: date-time
@@ -13903,7 +16805,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description The name. */
+                        /** @description A name for the team, e.g. "Opening hours". */
                         name: string;
                         /** @description Matched ignoring case and accents. */
                         keywords: string[];
@@ -13941,20 +16843,20 @@ export interface paths {
                         /** @description What the rule answers: text, media or a template. */
                         reply: {
                             /**
-                             * @description The kind of item.
+                             * @description Answer with a text.
                              * @enum {string}
                              */
                             type: "text";
-                            /** @description The text. */
+                            /** @description The text to send (up to 4,096 characters). */
                             text: string;
                         } | {
                             /**
-                             * @description The kind of item.
+                             * @description Answer with an image, video, audio or document.
                              * @enum {string}
                              */
                             type: "media";
                             /**
-                             * @description The media type.
+                             * @description The kind of media: `image`, `video`, `audio` or `document`.
                              * @enum {string}
                              */
                             mediaType: "image" | "video" | "audio" | "document";
@@ -13967,11 +16869,11 @@ export interface paths {
                             caption?: string;
                         } | {
                             /**
-                             * @description The kind of item.
+                             * @description Answer with an approved WhatsApp template.
                              * @enum {string}
                              */
                             type: "template";
-                            /** @description The name. */
+                            /** @description The template's name. */
                             name: string;
                             /** @description The template language code. */
                             language: string;
@@ -13979,7 +16881,7 @@ export interface paths {
                             preview?: string;
                         };
                         /**
-                         * @description Whether it is on.
+                         * @description A disabled rule never answers.
                          * @default true
                          */
                         enabled?: boolean;
@@ -13994,9 +16896,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The id. */
+                            /** @description The rule's id. */
                             id: string;
-                            /** @description The name. */
+                            /** @description The rule's name. */
                             name: string;
                             /** @description Keywords (or regular expressions) that trigger the rule. */
                             keywords: string[];
@@ -14018,20 +16920,20 @@ export interface paths {
                             /** @description What the rule answers: text, media or a template. */
                             reply: {
                                 /**
-                                 * @description The kind of item.
+                                 * @description Answer with a text.
                                  * @enum {string}
                                  */
                                 type: "text";
-                                /** @description The text. */
+                                /** @description The text to send (up to 4,096 characters). */
                                 text: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description Answer with an image, video, audio or document.
                                  * @enum {string}
                                  */
                                 type: "media";
                                 /**
-                                 * @description The media type.
+                                 * @description The kind of media: `image`, `video`, `audio` or `document`.
                                  * @enum {string}
                                  */
                                 mediaType: "image" | "video" | "audio" | "document";
@@ -14044,18 +16946,18 @@ export interface paths {
                                 caption?: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description Answer with an approved WhatsApp template.
                                  * @enum {string}
                                  */
                                 type: "template";
-                                /** @description The name. */
+                                /** @description The template's name. */
                                 name: string;
                                 /** @description The template language code. */
                                 language: string;
                                 /** @description The template text as the customer reads it. */
                                 preview?: string;
                             };
-                            /** @description Whether it is on. */
+                            /** @description Whether the rule answers. */
                             enabled: boolean;
                             /**
                              * Format: date-time
@@ -14105,9 +17007,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The id. */
+                            /** @description The rule's id. */
                             id: string;
-                            /** @description The name. */
+                            /** @description The rule's name. */
                             name: string;
                             /** @description Keywords (or regular expressions) that trigger the rule. */
                             keywords: string[];
@@ -14129,20 +17031,20 @@ export interface paths {
                             /** @description What the rule answers: text, media or a template. */
                             reply: {
                                 /**
-                                 * @description The kind of item.
+                                 * @description Answer with a text.
                                  * @enum {string}
                                  */
                                 type: "text";
-                                /** @description The text. */
+                                /** @description The text to send (up to 4,096 characters). */
                                 text: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description Answer with an image, video, audio or document.
                                  * @enum {string}
                                  */
                                 type: "media";
                                 /**
-                                 * @description The media type.
+                                 * @description The kind of media: `image`, `video`, `audio` or `document`.
                                  * @enum {string}
                                  */
                                 mediaType: "image" | "video" | "audio" | "document";
@@ -14155,18 +17057,18 @@ export interface paths {
                                 caption?: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description Answer with an approved WhatsApp template.
                                  * @enum {string}
                                  */
                                 type: "template";
-                                /** @description The name. */
+                                /** @description The template's name. */
                                 name: string;
                                 /** @description The template language code. */
                                 language: string;
                                 /** @description The template text as the customer reads it. */
                                 preview?: string;
                             };
-                            /** @description Whether it is on. */
+                            /** @description Whether the rule answers. */
                             enabled: boolean;
                             /**
                              * Format: date-time
@@ -14197,7 +17099,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description The name. */
+                        /** @description A name for the team, e.g. "Opening hours". */
                         name: string;
                         /** @description Matched ignoring case and accents. */
                         keywords: string[];
@@ -14235,20 +17137,20 @@ export interface paths {
                         /** @description What the rule answers: text, media or a template. */
                         reply: {
                             /**
-                             * @description The kind of item.
+                             * @description Answer with a text.
                              * @enum {string}
                              */
                             type: "text";
-                            /** @description The text. */
+                            /** @description The text to send (up to 4,096 characters). */
                             text: string;
                         } | {
                             /**
-                             * @description The kind of item.
+                             * @description Answer with an image, video, audio or document.
                              * @enum {string}
                              */
                             type: "media";
                             /**
-                             * @description The media type.
+                             * @description The kind of media: `image`, `video`, `audio` or `document`.
                              * @enum {string}
                              */
                             mediaType: "image" | "video" | "audio" | "document";
@@ -14261,11 +17163,11 @@ export interface paths {
                             caption?: string;
                         } | {
                             /**
-                             * @description The kind of item.
+                             * @description Answer with an approved WhatsApp template.
                              * @enum {string}
                              */
                             type: "template";
-                            /** @description The name. */
+                            /** @description The template's name. */
                             name: string;
                             /** @description The template language code. */
                             language: string;
@@ -14273,7 +17175,7 @@ export interface paths {
                             preview?: string;
                         };
                         /**
-                         * @description Whether it is on.
+                         * @description A disabled rule never answers.
                          * @default true
                          */
                         enabled?: boolean;
@@ -14288,9 +17190,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description The id. */
+                            /** @description The rule's id. */
                             id: string;
-                            /** @description The name. */
+                            /** @description The rule's name. */
                             name: string;
                             /** @description Keywords (or regular expressions) that trigger the rule. */
                             keywords: string[];
@@ -14312,20 +17214,20 @@ export interface paths {
                             /** @description What the rule answers: text, media or a template. */
                             reply: {
                                 /**
-                                 * @description The kind of item.
+                                 * @description Answer with a text.
                                  * @enum {string}
                                  */
                                 type: "text";
-                                /** @description The text. */
+                                /** @description The text to send (up to 4,096 characters). */
                                 text: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description Answer with an image, video, audio or document.
                                  * @enum {string}
                                  */
                                 type: "media";
                                 /**
-                                 * @description The media type.
+                                 * @description The kind of media: `image`, `video`, `audio` or `document`.
                                  * @enum {string}
                                  */
                                 mediaType: "image" | "video" | "audio" | "document";
@@ -14338,18 +17240,18 @@ export interface paths {
                                 caption?: string;
                             } | {
                                 /**
-                                 * @description The kind of item.
+                                 * @description Answer with an approved WhatsApp template.
                                  * @enum {string}
                                  */
                                 type: "template";
-                                /** @description The name. */
+                                /** @description The template's name. */
                                 name: string;
                                 /** @description The template language code. */
                                 language: string;
                                 /** @description The template text as the customer reads it. */
                                 preview?: string;
                             };
-                            /** @description Whether it is on. */
+                            /** @description Whether the rule answers. */
                             enabled: boolean;
                             /**
                              * Format: date-time
@@ -15375,16 +18277,25 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: uuid */
+                            /**
+                             * Format: uuid
+                             * @description File id; use it as `fileId` when sending media.
+                             */
                             id: string;
+                            /** @description The uploaded file's name; null when it had none. */
                             filename: string | null;
                             /** @description Detected from the content when recognizable, otherwise as uploaded. */
                             mimeType: string;
+                            /** @description Size in bytes. */
                             size: number;
+                            /** @description SHA-256 of the content, hex-encoded. */
                             sha256: string;
                             /** @description Authenticated download URL. */
                             url: string;
-                            /** Format: date-time */
+                            /**
+                             * Format: date-time
+                             * @description When it was uploaded.
+                             */
                             createdAt: string;
                         };
                     };

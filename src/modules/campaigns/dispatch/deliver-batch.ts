@@ -1,5 +1,6 @@
 import type { WhatsAppCloudApi } from '../../../adapters/whatsapp-cloud/types.ts';
 import { GraphApiError } from '../../../adapters/whatsapp-cloud/types.ts';
+import { NETWORK_ERROR_CODE } from '../../../adapters/whatsapp-cloud/graph-api-error.ts';
 import type { RateLimiter } from '../../../jobs/rate-limiter.ts';
 import { whatsAppMessageOf } from '../../inbox/outbound-content.ts';
 import { pausesCampaign } from '../error-policy.ts';
@@ -12,20 +13,41 @@ const NUMBER_WIDE = new Set([130429, 80007, 4, 613, 131057]);
 const MAX_TEMPORARY_TRIES = 3;
 /** Rate limits are waited out within the batch this many times. */
 const MAX_RATE_LIMITED_TRIES = 8;
-/** How many sends are booked on the rate limiter at once. */
-const CHUNK = 50;
+/**
+ * How far ahead of now a batch keeps slots booked on the rate limiter. Slots are taken in chunks just
+ * in time rather than all at once: booked slots nobody uses are lost to the number, so a batch that
+ * stops (pause, cancel, crash) wastes at most this much of its throughput, and parallel batches
+ * interleave their chunks.
+ */
+const BOOK_AHEAD_MS = 250;
+/** Accepted sends are recorded this often while a batch is still sending (see `DeliverOptions.record`). */
+const RECORD_EVERY_MS = 250;
 /**
  * The share of the number's throughput campaigns plan for: timers fire a little late under load, and
  * late sends bunch up; this margin keeps a one-second window under Meta's limit without 130429s.
  */
 export const PACING_HEADROOM = 0.98;
 
+/** Slots taken from the rate limiter in one reservation: about 50 ms of the number's rate (10–100). */
+export function chunkSizeFor(ratePerSecond: number): number {
+  return Math.min(100, Math.max(10, Math.round(ratePerSecond / 20)));
+}
+
 /** What became of a batch's sends. */
 export interface DeliveryOutcome {
+  /** Accepted sends not handed to `record` (all of them when there is no `record`). */
   accepted: AcceptedSend[];
   refused: RefusedSend[];
   /** Never handed to Meta (the campaign stopped, or an account-level error paused it). */
   unsent: ClaimedSend[];
+  /**
+   * Sent, but no answer came back (timeout, connection lost): Meta may have accepted them. They are
+   * not sent again before the in-doubt grace — their status webhook carries our message id back
+   * meanwhile when they did go out — so nobody gets the message twice.
+   */
+  unanswered: ClaimedSend[];
+  /** Why the first unanswered send got no answer (for the log). */
+  unansweredError?: string;
   /** The first account-level failure, which pauses the campaign. */
   pause?: { code: string; detail: string | null };
 }
@@ -38,10 +60,15 @@ export interface DeliverOptions {
   key: string;
   ratePerSecond: number;
   signal: AbortSignal;
-  /** False once the campaign is no longer sending (checked between chunks). */
+  /** False once the campaign is no longer sending (checked before each reservation). */
   stillSending: () => boolean;
-  /** When slots for the first pass were already booked (before claiming): the first send's slot. */
-  bookedFrom?: number;
+  /**
+   * Records accepted sends while the batch is still sending (every ~250 ms, one call at a time), so
+   * a message has its WhatsApp id before Meta's first status webhook for it comes back and a crash
+   * leaves few sends in doubt. A failed call's sends go with the next call; what the last call could
+   * not record comes back in `DeliveryOutcome.accepted`.
+   */
+  record?: (accepted: AcceptedSend[]) => Promise<void>;
 }
 
 interface Item {
@@ -50,68 +77,118 @@ interface Item {
   notBefore: number;
 }
 
+type Result = { item: Item; wamid: string; at: Date } | { item: Item; error: unknown };
+
 /**
- * Sends a batch at the number's pace: slots are booked on the shared rate limiter in chunks and each
- * send starts at its own slot, so parallel batches interleave evenly instead of bursting. Requests
- * overlap (≈ rate × latency in flight). Throughput limits (130429) push the whole number back;
- * pair limits (131056) and temporary failures retry that recipient after a wait; an account-level
- * failure stops the batch and asks for a pause. Meta's other refusals fail the recipient with the code.
+ * Sends a batch at the number's pace: slots are taken from the shared rate limiter in small chunks,
+ * just ahead of time, and each send starts at its own slot, so parallel batches interleave evenly
+ * instead of bursting. Requests overlap (≈ rate × latency in flight: 250 at 1,000/s and 250 ms).
+ * Throughput limits (130429) push the whole number back; pair limits (131056) and temporary failures
+ * retry that recipient after a wait; an account-level failure stops the batch and asks for a pause.
+ * Meta's other refusals fail the recipient with the code.
  */
 export async function deliverBatch(sends: ClaimedSend[], o: DeliverOptions): Promise<DeliveryOutcome> {
-  const outcome: DeliveryOutcome = { accepted: [], refused: [], unsent: [] };
+  const outcome: DeliveryOutcome = { accepted: [], refused: [], unsent: [], unanswered: [] };
+  const recorder = o.record ? new Recorder(o.record) : null;
   let queue: Item[] = sends.map((send) => ({ send, tries: 0, notBefore: 0 }));
   const interval = 1000 / o.ratePerSecond;
-  let booked = o.bookedFrom;
-  while (queue.length) {
-    const due = Math.min(...queue.map((i) => i.notBefore));
-    if (due > Date.now()) await sleep(due - Date.now(), o.signal);
-    const ready = queue.filter((i) => i.notBefore <= Date.now());
-    queue = queue.filter((i) => i.notBefore > Date.now());
-    const inflight: Promise<{ item: Item; result: string | unknown }>[] = [];
-    for (let start = 0; start < ready.length; start += CHUNK) {
-      const chunk = ready.slice(start, start + CHUNK);
-      if (outcome.pause || !o.stillSending()) {
-        outcome.unsent.push(...chunk.map((i) => i.send));
-        continue;
+  const chunkSize = chunkSizeFor(o.ratePerSecond);
+  try {
+    while (queue.length) {
+      const due = Math.min(...queue.map((i) => i.notBefore));
+      if (due > Date.now()) await sleep(due - Date.now(), o.signal);
+      const ready = queue.filter((i) => i.notBefore <= Date.now());
+      queue = queue.filter((i) => i.notBefore > Date.now());
+      const inflight: Promise<Result>[] = [];
+      for (let start = 0; start < ready.length; start += chunkSize) {
+        const chunk = ready.slice(start, start + chunkSize);
+        if (outcome.pause || !o.stillSending()) {
+          outcome.unsent.push(...chunk.map((i) => i.send));
+          continue;
+        }
+        const t0 = Date.now() + (await o.rateLimiter.reserve(o.key, o.ratePerSecond, chunk.length));
+        chunk.forEach((item, i) => {
+          inflight.push(
+            sleep(t0 + i * interval - Date.now(), o.signal).then(async (): Promise<Result> => {
+              if (outcome.pause) return { item, error: new StoppedError() };
+              try {
+                const message = whatsAppMessageOf(item.send.message, { callbackData: item.send.messageId });
+                const { wamid } = await o.client.sendMessage(item.send.to, message);
+                const at = new Date();
+                if (recorder) recorder.add({ messageId: item.send.messageId, wamid, at });
+                return { item, wamid, at };
+              } catch (error) {
+                return { item, error };
+              }
+            }),
+          );
+        });
+        // Book the next chunk only when this one is nearly used: a pause then stops the sends not yet booked.
+        await sleep(t0 + chunk.length * interval - BOOK_AHEAD_MS - Date.now(), o.signal);
       }
-      // The first pass uses the slots booked before the claim; retries book new ones.
-      const t0 = booked !== undefined ? booked + start * interval : Date.now() + (await o.rateLimiter.reserve(o.key, o.ratePerSecond, chunk.length));
-      chunk.forEach((item, i) => {
-        inflight.push(
-          sleep(t0 + i * interval - Date.now(), o.signal).then(async () => {
-            if (outcome.pause) return { item, result: new StoppedError() };
-            try {
-              const message = whatsAppMessageOf(item.send.message, { callbackData: item.send.messageId });
-              const { wamid } = await o.client.sendMessage(item.send.to, message);
-              return { item, result: wamid };
-            } catch (err) {
-              return { item, result: err };
-            }
-          }),
-        );
-      });
-      // Book the next chunk only when this one starts, so a pause stops the sends not yet booked.
-      await sleep(t0 - Date.now(), o.signal);
-    }
-    booked = undefined;
-    for (const { item, result } of await Promise.all(inflight)) {
-      if (typeof result === 'string') {
-        outcome.accepted.push({ messageId: item.send.messageId, wamid: result, at: new Date() });
-        continue;
+      for (const result of await Promise.all(inflight)) {
+        const { item } = result;
+        if ('wamid' in result) {
+          if (!recorder) outcome.accepted.push({ messageId: item.send.messageId, wamid: result.wamid, at: result.at });
+          continue;
+        }
+        if (result.error instanceof StoppedError) {
+          outcome.unsent.push(item.send);
+          continue;
+        }
+        const retry = await classify(item, result.error, o, outcome);
+        if (retry !== null) queue.push({ ...item, tries: item.tries + 1, notBefore: Date.now() + retry });
       }
-      if (result instanceof StoppedError) {
-        outcome.unsent.push(item.send);
-        continue;
+      if (outcome.pause) {
+        outcome.unsent.push(...queue.map((i) => i.send));
+        queue = [];
       }
-      const retry = await classify(item, result, o, outcome);
-      if (retry !== null) queue.push({ ...item, tries: item.tries + 1, notBefore: Date.now() + retry });
     }
-    if (outcome.pause) {
-      outcome.unsent.push(...queue.map((i) => i.send));
-      queue = [];
-    }
+  } finally {
+    // Whatever happens, what Meta accepted is recorded (or handed back in the outcome when it cannot be).
+    if (recorder) outcome.accepted.push(...(await recorder.close()));
   }
   return outcome;
+}
+
+/**
+ * Records accepted sends in the background every {@link RECORD_EVERY_MS}, one call at a time. A call
+ * that fails keeps its sends for the next one; `close` records what is left and returns what it could not.
+ */
+class Recorder {
+  #buffer: AcceptedSend[] = [];
+  #chain: Promise<void> = Promise.resolve();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly record: (accepted: AcceptedSend[]) => Promise<void>) {}
+
+  add(send: AcceptedSend): void {
+    this.#buffer.push(send);
+    this.#timer ??= setTimeout(() => {
+      this.#timer = null;
+      this.#chain = this.#chain.then(() => this.#flush());
+    }, RECORD_EVERY_MS);
+  }
+
+  async close(): Promise<AcceptedSend[]> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#chain = this.#chain.then(() => this.#flush());
+    await this.#chain;
+    return this.#buffer.splice(0);
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#buffer.length === 0) return;
+    const batch = this.#buffer;
+    this.#buffer = [];
+    try {
+      await this.record(batch);
+    } catch {
+      // The writes are idempotent: the next call (or the batch's final transaction) tries them again.
+      this.#buffer.unshift(...batch);
+    }
+  }
 }
 
 /** Records a failed send in the outcome; returns the wait before retrying it, or null when it is settled. */
@@ -119,6 +196,11 @@ async function classify(item: Item, err: unknown, o: DeliverOptions, outcome: De
   if (!(err instanceof GraphApiError)) {
     if (item.tries + 1 < MAX_TEMPORARY_TRIES) return 1000 * 2 ** item.tries;
     outcome.refused.push({ messageId: item.send.messageId, code: 'send_attempts_exhausted', title: err instanceof Error ? err.message.slice(0, 500) : null });
+    return null;
+  }
+  if (err.code === NETWORK_ERROR_CODE && err.httpStatus === 0 && !neverReached(err)) {
+    outcome.unanswered.push(item.send);
+    outcome.unansweredError ??= err.message;
     return null;
   }
   const title = [err.title, err.details].filter(Boolean).join(': ') || null;
@@ -138,6 +220,16 @@ async function classify(item: Item, err: unknown, o: DeliverOptions, outcome: De
   }
   outcome.refused.push({ messageId: item.send.messageId, code: String(err.code), title });
   return null;
+}
+
+/** Connection failures that happen before a request is written: nothing reached Meta, so a retry is safe. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+function neverReached(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_CONNECTED.has(code)) return true;
+  }
+  return false;
 }
 
 class StoppedError extends Error {}

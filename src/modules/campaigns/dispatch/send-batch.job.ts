@@ -15,13 +15,6 @@ import { type ClaimedSend, claimInFlight, claimPending } from './claim-batch.ts'
 import { deliverBatch, PACING_HEADROOM } from './deliver-batch.ts';
 import { recordAccepted, recordRefused, releaseUnsent } from './record-sends.ts';
 
-/** This process's recent claim time (moving average): a batch claims that long (and a margin) before its slots. */
-let claimMs = 300;
-const recordClaimTime = (ms: number) => {
-  claimMs = claimMs * 0.8 + ms * 0.2;
-};
-const claimLead = () => Math.min(5_000, Math.max(300, Math.round(claimMs * 1.5 + 100)));
-
 /**
  * Sends one batch of a campaign. Idempotent: it only claims `pending` recipients of its batch, and a
  * recipient left `sending` by a run that died is sent again only when its message never got a
@@ -36,6 +29,14 @@ export const sendBatchJob = defineJob({
   backoff: { baseMs: 2_000, maxMs: 60_000 },
   leaseMs: 30_000,
 });
+
+/**
+ * Queue priority of campaign dispatch (start and send-batch jobs): due batches run before other due
+ * jobs. Batches become due at the number's pace, so only a few are due at a time; without priority
+ * they would wait behind every status webhook received meanwhile (a backlog the campaign's own sends
+ * create), and the number would idle.
+ */
+export const DISPATCH_PRIORITY = 10;
 
 /** The handler. */
 export function sendBatchHandler(deps: Pick<Deps, 'database' | 'secrets' | 'rateLimiter' | 'logger' | 'config'>): JobHandler<{ campaignId: string; batch: number }> {
@@ -60,33 +61,17 @@ export function sendBatchHandler(deps: Pick<Deps, 'database' | 'secrets' | 'rate
 
     const key = `wa:${channel.id}`;
     const rate = Math.max(1, channel.throughputMps * PACING_HEADROOM);
-    // Sends an earlier run left in flight, then this batch's pending recipients. Slots are booked before
-    // the claim and the claim waits for them, so recipients are claimed (and become "in doubt" should the
-    // worker die) only moments before they are sent — not while queueing behind other batches.
-    const { resend, waitMs } = await db.transaction(async (tx) => settleInFlight(tx, campaign, batch, grace));
-    const [{ n: pending } = { n: 0 }] = await rowsOf<{ n: number }>(
-      db,
-      sql`select count(*)::int as n from campaign_recipients where campaign_id = ${campaign.id} and batch = ${batch} and status = 'pending'`,
-    );
-    let bookedFrom: number | undefined;
-    const slots = pending + resend.length;
-    if (slots > 0) {
-      const wait = await deps.rateLimiter.reserve(key, rate, slots);
-      bookedFrom = Date.now() + wait;
-      const lead = claimLead();
-      if (wait > lead) await sleep(wait - lead, ctx.signal);
-      const [now] = await db.select({ status: campaigns.status }).from(campaigns).where(eq(campaigns.id, campaign.id));
-      if (now?.status !== 'sending') return;
-    }
-    const claimStarted = Date.now();
-    const claimed = pending ? await db.transaction((tx) => claimPending(tx, campaign, batch, template)) : [];
-    if (pending) recordClaimTime(Date.now() - claimStarted);
+    // Sends an earlier run left in flight, then this batch's pending recipients. Batch jobs become due
+    // at the number's pace (fan-out), so the recipients are claimed (and would be "in doubt" should the
+    // worker die) only moments before their sends; slots are taken just in time while sending.
+    const settled = await db.transaction(async (tx) => settleInFlight(tx, campaign, batch, grace));
+    const { resend } = settled;
+    let { waitMs } = settled;
+    const claimed = await db.transaction((tx) => claimPending(tx, campaign, batch, template));
     const sends = [...resend, ...claimed];
-    // A claim that finished after its slots began would fire a burst over the number's limit (and
-    // draw 130429s): give those slots up and book fresh ones instead.
-    if (bookedFrom !== undefined && Date.now() > bookedFrom + 50) bookedFrom = undefined;
 
     if (sends.length) {
+      const { locale } = await loadInboxSettings(db, campaign.organizationId);
       let sending = true;
       const watch = setInterval(() => {
         void db
@@ -107,19 +92,30 @@ export function sendBatchHandler(deps: Pick<Deps, 'database' | 'secrets' | 'rate
           ratePerSecond: rate,
           signal: ctx.signal,
           stillSending: () => sending,
-          bookedFrom,
+          record: (accepted) => db.transaction((tx) => recordAccepted(tx, campaign, accepted, locale)),
         });
       } finally {
         clearInterval(watch);
       }
-      const { locale } = await loadInboxSettings(db, campaign.organizationId);
       await db.transaction(async (tx) => {
         await recordAccepted(tx, campaign, outcome.accepted, locale);
         await recordRefused(tx, outcome.refused);
         // A resent in-doubt message keeps its row: never released, so it cannot be lost.
         await releaseUnsent(tx, campaign.id, outcome.unsent.filter((s) => !s.inDoubt).map((s) => s.messageId));
         if (outcome.pause) await pauseForError(tx, campaign.id, outcome.pause.code, outcome.pause.detail);
+        // Unanswered sends stay `sending` until their status webhook confirms them or the grace runs out.
+        if (outcome.unanswered.length) {
+          await tx.execute(sql`update campaign_recipients set next_attempt_at = now() + make_interval(secs => ${grace / 1000}), updated_at = now()
+                               where id = any(${`{${outcome.unanswered.map((s) => s.recipientId).join(',')}}`}::uuid[]) and status = 'sending'`);
+        }
       });
+      if (outcome.unanswered.length) {
+        waitMs = Math.max(waitMs ?? 0, grace + 500);
+        deps.logger.warn(
+          { campaignId: campaign.id, batch, sends: outcome.unanswered.length, err: outcome.unansweredError },
+          'campaign sends got no answer from WhatsApp: in doubt until a status webhook confirms them or the grace ends',
+        );
+      }
       if (outcome.pause) deps.logger.warn({ campaignId: campaign.id, code: outcome.pause.code }, 'campaign paused by an account-level WhatsApp error');
     }
     const finished = await finishIfDone(db, campaign.id);
@@ -129,11 +125,20 @@ export function sendBatchHandler(deps: Pick<Deps, 'database' | 'secrets' | 'rate
 }
 
 /**
+ * An in-doubt send waits past its grace while status webhooks received for the number are still
+ * unprocessed (one of them may confirm it), but not beyond this many grace periods: a delivery that
+ * can never be processed must not hold it forever.
+ */
+const MAX_BACKLOG_WAIT_GRACES = 5;
+
+/**
  * Settles recipients of the batch left `sending`: those whose message has a WhatsApp id (recorded
  * late, or adopted from a status webhook through its callback data) or failed take its state. A
  * still-queued message may or may not have reached Meta: the first time one is seen, it gets a
  * deadline one grace period away (`next_attempt_at`), long enough for Meta's retried status webhooks
- * to arrive after a restart; only unconfirmed past the deadline is it sent again (`waitMs` until then).
+ * to arrive after a restart; only unconfirmed past the deadline — and once the webhooks already
+ * received for the number are processed, so a busy server's backlog cannot hide its confirmation — is
+ * it sent again (`waitMs` until then).
  */
 async function settleInFlight(tx: Db, campaign: CampaignRow, batch: number, graceMs: number) {
   const inFlight = await claimInFlight(tx, campaign, batch);
@@ -146,13 +151,19 @@ async function settleInFlight(tx: Db, campaign: CampaignRow, batch: number, grac
   const resend: ClaimedSend[] = [];
   const firstSeen: string[] = [];
   let waitMs: number | null = null;
+  let backlog: boolean | undefined;
   for (const s of inFlight) {
     if (s.providerId !== null || s.messageStatus !== 'queued') continue;
     if (!s.resendAfter) {
       firstSeen.push(s.recipientId);
       waitMs = Math.max(waitMs ?? 0, graceMs + 500);
-    } else if (s.resendAfter.getTime() <= now) resend.push(s);
-    else waitMs = Math.max(waitMs ?? 0, s.resendAfter.getTime() - now + 500);
+    } else if (s.resendAfter.getTime() > now) {
+      waitMs = Math.max(waitMs ?? 0, s.resendAfter.getTime() - now + 500);
+    } else {
+      backlog ??= await webhooksWaiting(tx, campaign.channelId);
+      if (backlog && now < s.resendAfter.getTime() + MAX_BACKLOG_WAIT_GRACES * graceMs) waitMs = Math.max(waitMs ?? 0, Math.max(5_000, graceMs / 4));
+      else resend.push(s);
+    }
   }
   if (firstSeen.length) {
     await tx.execute(sql`update campaign_recipients set next_attempt_at = now() + make_interval(secs => ${graceMs / 1000}), updated_at = now()
@@ -165,16 +176,12 @@ async function settleInFlight(tx: Db, campaign: CampaignRow, batch: number, grac
   return { resend, waitMs };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** Whether status webhooks received for the channel (in the last day) are still waiting to be processed. */
+async function webhooksWaiting(tx: Db, channelId: string): Promise<boolean> {
+  const [row] = await rowsOf<{ waiting: boolean }>(
+    tx,
+    sql`select exists (select 1 from webhook_events where channel_id = ${channelId} and processed_at is null
+                       and received_at > now() - interval '1 day') as waiting`,
+  );
+  return row?.waiting === true;
 }

@@ -5,7 +5,7 @@ import { campaigns, channels } from '../../../db/schema/index.ts';
 import { defineJob, type JobHandler } from '../../../jobs/queue.ts';
 import { finishIfDone, publishProgress } from '../campaign-progress.ts';
 import { computeStats } from '../campaign-stats.ts';
-import { batchSizeFor, materializeRecipients } from './fan-out.ts';
+import { materializeRecipients } from './fan-out.ts';
 
 /**
  * Starts a campaign: a scheduled one whose time has come becomes `sending`; then its recipients are
@@ -31,7 +31,7 @@ export function startCampaignHandler(deps: Pick<Deps, 'database' | 'queue' | 'lo
       if (!due && campaign.status !== 'sending') return null;
       const [channel] = await tx.select({ throughputMps: channels.throughputMps }).from(channels).where(eq(channels.id, campaign.channelId));
       const now = new Date();
-      const recipients = await materializeRecipients(tx, deps, campaign, batchSizeFor(channel?.throughputMps ?? 80));
+      const recipients = await materializeRecipients(tx, deps, campaign, channel?.throughputMps ?? 80);
       await tx
         .update(campaigns)
         .set({ status: 'sending', startedAt: campaign.startedAt ?? now, materializedAt: now, updatedAt: now })

@@ -7,8 +7,8 @@ import { defineJob, type JobHandler } from '../../../jobs/queue.ts';
 import { finishIfDone, publishProgress } from '../campaign-progress.ts';
 import { refreshActiveStats } from '../campaign-stats.ts';
 import { orgCampaignContext } from '../campaigns.repository.ts';
-import { batchSizeFor, rebatchPending } from '../dispatch/fan-out.ts';
-import { sendBatchJob } from '../dispatch/send-batch.job.ts';
+import { rebatchPending } from '../dispatch/fan-out.ts';
+import { DISPATCH_PRIORITY, sendBatchJob } from '../dispatch/send-batch.job.ts';
 import { startCampaignJob } from '../dispatch/start-campaign.job.ts';
 import { RESENDABLE_CODES } from '../error-policy.ts';
 
@@ -41,7 +41,7 @@ async function startDueCampaigns(deps: Pick<Deps, 'database' | 'queue'>) {
   const due = await deps.database.rows<{ id: string; at: string }>(
     sql`select id, scheduled_at::text as at from campaigns where status = 'scheduled' and scheduled_at <= now()`,
   );
-  for (const c of due) await deps.queue.enqueue(startCampaignJob, { campaignId: c.id }, { idempotencyKey: `${c.id}:${c.at}` });
+  for (const c of due) await deps.queue.enqueue(startCampaignJob, { campaignId: c.id }, { idempotencyKey: `${c.id}:${c.at}`, priority: DISPATCH_PRIORITY });
 }
 
 /**
@@ -88,7 +88,7 @@ async function startDueResends(deps: Pick<Deps, 'database' | 'queue' | 'logger'>
       if (!moved.length) return 0;
       await tx.update(campaigns).set({ status: 'sending', finishedAt: null, updatedAt: new Date() }).where(eq(campaigns.id, id));
       const [channel] = await tx.select({ mps: channels.throughputMps }).from(channels).where(eq(channels.id, campaign.channelId));
-      await rebatchPending(tx, deps, campaign, batchSizeFor(channel?.mps ?? 80));
+      await rebatchPending(tx, deps, campaign, channel?.mps ?? 80);
       return moved.length;
     });
     if (n) deps.logger.info({ campaignId: id, recipients: n }, 'campaign resend started');
@@ -141,6 +141,6 @@ async function recoverStuckSends(deps: Pick<Deps, 'database' | 'queue' | 'config
   );
   const slot = Math.floor(Date.now() / graceMs);
   for (const s of stuck) {
-    await deps.queue.enqueue(sendBatchJob, { campaignId: s.campaign_id, batch: s.batch }, { idempotencyKey: `${s.campaign_id}:${s.batch}:recover:${slot}` });
+    await deps.queue.enqueue(sendBatchJob, { campaignId: s.campaign_id, batch: s.batch }, { idempotencyKey: `${s.campaign_id}:${s.batch}:recover:${slot}`, priority: DISPATCH_PRIORITY });
   }
 }

@@ -14,7 +14,7 @@ export interface BatchContext extends RowContext {
   options: ContactImportOptions;
   /** The target group, if it still exists. */
   groupId: string | null;
-  /** Group ids by lower-cased name, filled as group columns are resolved (only committed groups). */
+  /** Group ids by lower-cased name, filled as group columns are resolved (only groups of committed batches). */
   groupCache: Map<string, string>;
   /** Wording stored with consents that come from the file. */
   consentText: string;
@@ -46,25 +46,34 @@ interface Plan {
 }
 
 /**
- * Imports one batch of parsed rows inside the caller's transaction: merge
- * duplicates within the batch, match the rest against existing contacts by phone or e-mail, then
- * write with one statement per kind (insert, update, group memberships, consents, error rows).
- * A concurrent writer taking a phone or e-mail mid-batch makes the batch re-plan (savepoint), so
- * the unique indexes are never violated and no row is lost.
+ * Thrown when another writer took one of the batch's phones or e-mails after the batch looked them up
+ * (an inbound message creating a contact, another import): the caller rolls the batch's transaction
+ * back and runs it again, planned against what is there now.
  */
-export async function importBatch(tx: Db, ctx: BatchContext, parsed: ReturnType<typeof parseRow>[]): Promise<BatchCounts> {
-  for (let attempt = 1; ; attempt++) {
-    await tx.execute(sql`savepoint import_batch`);
-    try {
-      const plan = await planBatch(tx, ctx, parsed);
-      await writePlan(tx, ctx, plan);
-      await tx.execute(sql`release savepoint import_batch`);
-      for (const [k, v] of plan.newGroups) ctx.groupCache.set(k, v);
-      return plan.counts;
-    } catch (err) {
-      if (pgErrorCode(err) !== '23505' || attempt >= 3) throw err;
-      await tx.execute(sql`rollback to savepoint import_batch`);
-    }
+export class ConcurrentContactWrite extends Error {
+  override name = 'ConcurrentContactWrite';
+}
+
+/** What a committed batch leaves behind: its counts and the groups it created (name → id). */
+export interface BatchResult {
+  counts: BatchCounts;
+  newGroups: Map<string, string>;
+}
+
+/**
+ * Imports one batch of parsed rows inside the caller's transaction: merge duplicates within the
+ * batch, match the rest against existing contacts by phone or e-mail (one query), then write with one
+ * statement per kind (insert, update, consents, group memberships, error rows). The unique indexes
+ * are never violated: a concurrent write in between surfaces as `ConcurrentContactWrite`.
+ */
+export async function importBatch(tx: Db, ctx: BatchContext, parsed: ReturnType<typeof parseRow>[]): Promise<BatchResult> {
+  try {
+    const plan = await planBatch(tx, ctx, parsed);
+    await writePlan(tx, ctx, plan);
+    return { counts: plan.counts, newGroups: plan.newGroups };
+  } catch (err) {
+    if (pgErrorCode(err) === '23505') throw new ConcurrentContactWrite('a phone or e-mail of the batch was taken meanwhile', { cause: err });
+    throw err;
   }
 }
 
@@ -240,7 +249,7 @@ async function writePlan(tx: Db, ctx: BatchContext, plan: Plan): Promise<void> {
           returning id`,
     );
     // Someone else took one of these phones or e-mails since we looked: plan the batch again.
-    if (inserted.length !== plan.inserts.length) throw Object.assign(new Error('concurrent contact write'), { code: '23505' });
+    if (inserted.length !== plan.inserts.length) throw new ConcurrentContactWrite('a phone or e-mail of the batch was taken meanwhile');
   }
   if (plan.updates.length) {
     await rowsOf(

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, json, type TestContext } from '../../../../test/support/context.ts';
 import { addMember, call, createOrg, type TestOrg } from '../../../../test/support/factories.ts';
@@ -153,6 +154,10 @@ describe('search, sort and pagination', () => {
     }
     expect((await list('q=example.es')).items.map((c) => c.firstName)).toEqual(['Lucía']);
     expect((await list('q=100%25_')).items).toEqual([]);
+    // The whole address and the whole number must match, not only the part the index looks up.
+    expect((await list('q=ANDRES.R@example.com')).items.map((c) => c.firstName)).toEqual(['Andrés']);
+    expect((await list('q=andres.r@example.es')).items).toEqual([]);
+    expect((await list(`q=${encodeURIComponent('+57 612 345 678')}`)).items).toEqual([]);
   });
 
   it('filters by group, custom field and consent', async () => {
@@ -176,6 +181,13 @@ describe('search, sort and pagination', () => {
     } while (cursor);
     expect(seen).toEqual(all.items.map((c) => c.id));
     expect(new Set(seen).size).toBe(seen.length);
+    // Two contacts wrote recently: "last seen" lists them first (newest first), then everyone else.
+    const [older, newer] = all.items.slice(0, 2).map((c) => c.id) as [string, string];
+    await ctx.container.database.rows(
+      sql`update contacts set last_seen_at = case when id = ${newer}::uuid then now() - interval '1 minute' else now() - interval '1 day' end
+          where id in (${older}::uuid, ${newer}::uuid)`,
+    );
+    expect((await list('sort=-lastSeenAt&limit=2')).items.map((c) => c.id)).toEqual([newer, older]);
     for (const sort of ['-name', 'createdAt', '-lastSeenAt']) {
       const ids: string[] = [];
       let c: string | null = null;

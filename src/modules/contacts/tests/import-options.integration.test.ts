@@ -123,10 +123,10 @@ describe('cancel', () => {
     const up = json<{ id: string; suggestedMapping: string[] }>(await upload(ctx, org.owner, 'big.csv', `Nome,Telefone\n${rows.join('\n')}\n`));
     await call(ctx, org.owner, 'POST', `/api/v1/contacts/imports/${up.id}/start`, { mapping: up.suggestedMapping, dedupe: 'update' });
     // The first batch commits, then a person presses "cancel".
-    await runImport(ctx.container, up.id, { stopAfterBatches: 1 }).catch(() => {});
+    await runImport(ctx.container, up.id, { stopAfterBatches: 1, batchSize: 2000 }).catch(() => {});
     const cancel = json<ImportView & { cancelRequested: boolean }>(await call(ctx, org.owner, 'POST', `/api/v1/contacts/imports/${up.id}/cancel`));
     expect(cancel).toMatchObject({ status: 'running', cancelRequested: true });
-    await runImport(ctx.container, up.id);
+    await runImport(ctx.container, up.id, { batchSize: 2000 });
     const done = json<ImportView>(await call(ctx, org.owner, 'GET', `/api/v1/contacts/imports/${up.id}`));
     expect(done.status).toBe('cancelled');
     expect(done.rowsProcessed).toBe(2000);

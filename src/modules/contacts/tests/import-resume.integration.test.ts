@@ -10,7 +10,7 @@ import { createLogger } from '../../../shared/logger.ts';
 import { createTestContext, json, type TestContext } from '../../../../test/support/context.ts';
 import { call, createOrg, type TestOrg } from '../../../../test/support/factories.ts';
 import { ensureDead, type Spawned, spawnTs } from '../../../../test/support/processes.ts';
-import { runImport, SimulatedCrash } from '../imports/run-import.ts';
+import { IMPORT_BATCH_SIZE, runImport, SimulatedCrash } from '../imports/run-import.ts';
 import { generateContactsCsv } from './generate-contacts.ts';
 import { expectTotals, type ImportView, upload } from './helpers.ts';
 import type { Database } from '../../../db/client.ts';
@@ -49,19 +49,19 @@ describe('crash and resume', () => {
     await call(ctx, org.owner, 'POST', `/api/v1/contacts/imports/${up.id}/start`, { mapping: up.suggestedMapping, dedupe: 'update' });
     const deps = ctx.container;
 
-    await expect(runImport(deps, up.id, { stopAfterBatches: 2 })).rejects.toBeInstanceOf(SimulatedCrash);
+    await expect(runImport(deps, up.id, { stopAfterBatches: 2, batchSize: 2000 })).rejects.toBeInstanceOf(SimulatedCrash);
     let s = await state(deps.database, org.organizationId, up.id);
     expect(s.imp.rows_processed).toBe(4000);
     const afterTwo = s.contacts;
 
     // The third batch is written, then the process "dies" before its commit: nothing of it may stay.
-    await expect(runImport(deps, up.id, { failInsideBatch: 1 })).rejects.toBeInstanceOf(SimulatedCrash);
+    await expect(runImport(deps, up.id, { failInsideBatch: 1, batchSize: 2000 })).rejects.toBeInstanceOf(SimulatedCrash);
     s = await state(deps.database, org.organizationId, up.id);
     expect(s.imp.rows_processed).toBe(4000);
     expect(s.contacts).toBe(afterTwo);
 
     // Two workers resume at once: one does the work, the other steps aside at the checkpoint.
-    const outcomes = await Promise.all([runImport(deps, up.id), runImport(deps, up.id)]);
+    const outcomes = await Promise.all([runImport(deps, up.id, { batchSize: 2000 }), runImport(deps, up.id, { batchSize: 2000 })]);
     expect(outcomes).toContain('completed');
     // The queued job, when it finally runs, finds nothing to do.
     await ctx.runJobs();
@@ -115,7 +115,7 @@ describe('crash and resume', () => {
         expect(before.imp.status).toBe('running');
         expect(before.imp.rows_processed).toBeGreaterThan(0);
         expect(before.imp.rows_processed).toBeLessThan(expected.rows);
-        expect(before.imp.rows_processed % 2000).toBe(0);
+        expect(before.imp.rows_processed % IMPORT_BATCH_SIZE).toBe(0);
         // What a restarted worker does: the interrupted job is requeued and runs from the checkpoint.
         await container.database.rows(sql`update jobs set state = 'queued', locked_by = null, locked_until = null where state = 'running'`);
         const { JobRunner } = await import('../../../jobs/pg-queue.ts');

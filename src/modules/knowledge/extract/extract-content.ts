@@ -16,7 +16,7 @@ export async function extractContent(format: DocumentFormat, bytes: Uint8Array, 
     case 'docx':
       return extractDocx(bytes, limits);
     case 'html': {
-      const { text, title } = htmlToText(decodeText(bytes));
+      const { text, title } = await htmlToText(decodeText(bytes));
       if (text.replace(/\s+/g, '').length < 3) throw new ExtractionFailure('no_extractable_text');
       return { format, text: capped(text, limits), title };
     }

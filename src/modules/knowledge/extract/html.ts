@@ -1,4 +1,4 @@
-import { convert, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
+import type { FormatCallback, HtmlToTextOptions } from 'html-to-text';
 
 /** Markdown-style heading (`## Title`), so the chunker sees the page's structure. */
 const formatHeading: FormatCallback = (elem, walk, builder, formatOptions) => {
@@ -67,17 +67,15 @@ const OPTIONS: HtmlToTextOptions = {
 /**
  * Turns HTML (uploaded pages, fetched URLs, converted DOCX) into text with markdown-like structure:
  * headings as `#`, tables as pipe rows, bold kept. Scripts, styles, navigation, forms and media are dropped;
- * the `<main>` element is used when the page has one.
+ * the `<main>` element is used when the page has one. The converter is imported on first use, so
+ * processes that never extract a document do not load it (see bench/foundation.bench.ts).
  */
-export function htmlToText(html: string): { text: string; title?: string } {
+export async function htmlToText(html: string): Promise<{ text: string; title?: string }> {
+  const { convert } = await import('html-to-text');
   const title = /<title[^>]*>([^<]{1,300})<\/title>/i.exec(html)?.[1]?.replace(/\s+/g, ' ').trim();
   const text = convert(html, OPTIONS)
     .replace(/\*\*\s*\*\*/g, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  return { text, title: title ? decodeEntities(title) : undefined };
-}
-
-function decodeEntities(text: string): string {
-  return convert(text, { wordwrap: false });
+  return { text, title: title ? convert(title, { wordwrap: false }) : undefined };
 }

@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from '../../../db/client.ts';
 import { rowsOf } from '../../../jobs/pg-queue.ts';
 import { type QueryTerms, TS_CONFIGS, type TsConfig } from './query-terms.ts';
@@ -55,6 +56,8 @@ export function orQuery(lexemes: string[]): string {
  */
 export async function retrieveCandidates(database: Database, request: RetrievalRequest): Promise<Candidate[]> {
   const { organizationId, terms: q } = request;
+  // Nothing to look for (no known word in the query, no vector): no round trips.
+  if (!request.vector && TS_CONFIGS.every((cfg) => !q.searched[cfg].length)) return [];
   const docFilter = request.documentIds?.length ? sql`and d.id = any(${`{${request.documentIds.join(',')}}`}::uuid[])` : sql``;
   const branches: SQL[] = [];
   const ranks: SQL[] = [];
@@ -92,9 +95,7 @@ export async function retrieveCandidates(database: Database, request: RetrievalR
                               when 'english' then ${literal('english')}::text[] else ${literal('simple')}::text[] end)`;
   // The planner underrates the cost of matching every chunk's tsvector and picks a sequential scan for
   // queries that match a few percent of a mid-sized knowledge base; the GIN index is always cheaper here.
-  const rows = await database.db.transaction(async (tx) => {
-    await tx.execute(sql`set local enable_seqscan = off`);
-    return rowsOf<{
+  const rows = await readPreferringIndexes<{
     id: string;
     document_id: string;
     title: string;
@@ -113,8 +114,8 @@ export async function retrieveCandidates(database: Database, request: RetrievalR
     matched: string[];
     matched_q: string[];
   }>(
-      tx,
-      sql`
+    database,
+    sql`
     with active as materialized (
       select d.id, d.active_version_id, d.title, d.language from knowledge_documents d
        where d.organization_id = ${organizationId} and d.active_version_id is not null ${docFilter}),
@@ -130,8 +131,7 @@ export async function retrieveCandidates(database: Database, request: RetrievalR
       join active a on a.id = c.document_id and a.active_version_id = c.version_id
       left join f on f.id = c.id
       left join v on v.id = c.id`,
-    );
-  });
+  );
   return rows.map((r) => ({
     id: r.id,
     documentId: r.document_id,
@@ -149,4 +149,37 @@ export async function retrieveCandidates(database: Database, request: RetrievalR
     matched: r.matched,
     matchedInQuestions: r.matched_q,
   }));
+}
+
+const dialect = new PgDialect({ casing: 'snake_case' });
+
+/**
+ * Runs a read with sequential scans disabled for its transaction only (`set local`). On PostgreSQL the
+ * BEGIN and the SET travel together in one round trip; PGlite runs in process, where a round trip
+ * costs nothing.
+ */
+async function readPreferringIndexes<T>(database: Database, query: SQL): Promise<T[]> {
+  if (!database.pool) {
+    return database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      return rowsOf<T>(tx, query);
+    });
+  }
+  const client = await database.pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('begin; set local enable_seqscan = off');
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    const result = await client.query(text, params as unknown[]);
+    await client.query('commit');
+    return result.rows as T[];
+  } catch (err) {
+    await client.query('rollback').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw err;
+  } finally {
+    // A connection that could not even roll back is closed rather than handed to the next caller.
+    client.release(broken);
+  }
 }

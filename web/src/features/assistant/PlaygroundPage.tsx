@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type ResponseOf, unwrap } from '../../api/client.ts';
@@ -86,6 +86,11 @@ function EntryView({ entry, onButton }: { entry: Entry; onButton: (id: string, t
         <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
           {r.text}
         </Text>
+        {r.type === 'media' && (
+          <Anchor href={r.link} target="_blank" rel="noreferrer" size="sm">
+            {t('playground.openMedia', { kind: r.mediaType })}
+          </Anchor>
+        )}
         {r.type === 'buttons' && (
           <Group mt="xs" gap="xs">
             {r.buttons.map((b) => (
@@ -102,7 +107,7 @@ function EntryView({ entry, onButton }: { entry: Entry; onButton: (id: string, t
   const label = (() => {
     switch (e.type) {
       case 'tool_call':
-        return t('playground.toolCall', { tool: e.tool, status: e.status, ms: e.latencyMs }) + ` ${JSON.stringify(e.args)}`;
+        return `${t('playground.toolCall', { tool: e.tool, status: e.status, ms: e.latencyMs })} ${JSON.stringify(e.args)}`;
       case 'confirmation_requested':
         return t('playground.confirmation', { tool: e.tool });
       case 'confirmation_confirmed':
@@ -115,6 +120,8 @@ function EntryView({ entry, onButton }: { entry: Entry; onButton: (id: string, t
         return t('playground.handoff', { reason: e.reason });
       case 'knowledge':
         return t('playground.knowledge', { sources: e.sources.map((s) => s.documentTitle).join(', ') });
+      case 'automated_reply':
+        return t('playground.automatedReply', { name: e.name });
       default:
         return null;
     }

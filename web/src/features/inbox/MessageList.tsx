@@ -141,6 +141,7 @@ function MessageContent({ message: m }: { message: Message }) {
   return (
     <Stack gap={4}>
       {m.media ? <Media message={m} /> : null}
+      {m.type === 'audio' ? <Transcript message={m} /> : null}
       {location ? (
         <Anchor href={`https://www.openstreetmap.org/?mlat=${location.latitude}&mlon=${location.longitude}#map=17/${location.latitude}/${location.longitude}`} target="_blank" rel="noopener noreferrer" size="sm">
           <IconMapPin size={14} aria-hidden /> {m.body || t('message.location')}
@@ -161,6 +162,46 @@ function MessageContent({ message: m }: { message: Message }) {
         </Text>
       ) : null}
     </Stack>
+  );
+}
+
+type TranscriptPayload = { status: 'done'; source: 'transcription' | 'speech'; text: string } | { status: 'failed'; error: string };
+
+const TRANSCRIPT_ERRORS = ['unsupported_provider', 'not_configured', 'media_unavailable', 'too_large', 'no_speech', 'auth', 'rate_limited', 'unavailable'] as const;
+type TranscriptError = (typeof TRANSCRIPT_ERRORS)[number] | 'other';
+const isTranscriptError = (code: string): code is (typeof TRANSCRIPT_ERRORS)[number] => (TRANSCRIPT_ERRORS as readonly string[]).includes(code);
+
+function transcriptOf(value: unknown): TranscriptPayload | null {
+  if (typeof value !== 'object' || value === null || !('status' in value)) return null;
+  if (value.status === 'done' && 'text' in value && typeof value.text === 'string') {
+    return { status: 'done', source: 'source' in value && value.source === 'speech' ? 'speech' : 'transcription', text: value.text };
+  }
+  if (value.status === 'failed') return { status: 'failed', error: 'error' in value && typeof value.error === 'string' ? value.error : 'other' };
+  return null;
+}
+
+/** The words of a voice note: what the AI heard in the customer's audio, or what the assistant said in its own. */
+function Transcript({ message: m }: { message: Message }) {
+  const { t } = useTranslation('inbox');
+  const transcript = transcriptOf(m.payload.transcript);
+  if (!transcript) return null;
+  if (transcript.status === 'failed') {
+    const reason: TranscriptError = isTranscriptError(transcript.error) ? transcript.error : 'other';
+    return (
+      <Text size="xs" c="dimmed" fs="italic" data-testid="transcript-failed">
+        {t('message.transcriptFailed', { reason: t(`message.transcriptError.${reason}`) })}
+      </Text>
+    );
+  }
+  return (
+    <Box data-testid="transcript">
+      <Text size="xs" c="dimmed">
+        {t(transcript.source === 'speech' ? 'message.spokenText' : 'message.transcript')}
+      </Text>
+      <Text size="sm" fs="italic" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+        “{transcript.text}”
+      </Text>
+    </Box>
   );
 }
 
@@ -204,7 +245,7 @@ function Media({ message: m }: { message: Message }) {
     );
   }
   // biome-ignore lint/a11y/useMediaCaption: customers' voice notes and videos come without caption tracks
-  if (m.type === 'audio') return <audio controls src={media.url} preload="none" aria-label={name} style={{ maxWidth: 280 }} />;
+  if (m.type === 'audio') return <audio controls src={media.url} preload="none" aria-label={name} style={{ display: 'block', width: 260, maxWidth: '100%' }} />;
   // biome-ignore lint/a11y/useMediaCaption: customers' voice notes and videos come without caption tracks
   if (m.type === 'video') return <video controls src={media.url} preload="metadata" aria-label={name} style={{ maxWidth: 280, borderRadius: 8 }} />;
   return (

@@ -1,0 +1,144 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWebhookBody } from '../../adapters/whatsapp-cloud/index.ts';
+import { messages, pendingStatuses, webhookEvents } from '../../db/schema/index.ts';
+import { newId } from '../../shared/ids.ts';
+import { createTestContext, json, type TestContext } from '../../../test/support/context.ts';
+import { call, createOrg, type TestOrg } from '../../../test/support/factories.ts';
+import { storeWebhook } from './whatsapp-webhook.routes.ts';
+import { findWebhookChannel } from './webhook-channel-cache.ts';
+
+const APP_SECRET = 'ingest-app-secret-0123456789abcdef';
+const PHONE_NUMBER_ID = '106540352000777';
+
+/** A notification carrying one inbound text message (`variant` changes the bytes, not the message). */
+function inboundBody(i: number, variant = '') {
+  const customer = `52155${String(i % 7).padStart(8, '0')}`;
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: '15550001111', phone_number_id: PHONE_NUMBER_ID },
+    contacts: [{ profile: { name: `Cliente ${i % 7}${variant}` }, wa_id: customer }],
+    messages: [{ from: customer, id: `wamid.INGEST.IN.${i}`, timestamp: String(1_790_000_000 + i), text: { body: `Mensaje ${i}` }, type: 'text' }],
+  };
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ value, field: 'messages' }] }] });
+}
+
+/** A notification carrying one status of an outbound message Charla does not know yet (it is parked). */
+function statusBody(i: number) {
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: '15550001111', phone_number_id: PHONE_NUMBER_ID },
+    statuses: [{ id: `wamid.INGEST.OUT.${Math.floor(i / 3)}`, status: ['sent', 'delivered', 'read'][i % 3], timestamp: String(1_790_000_000 + i), recipient_id: '5215500000001' }],
+  };
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ value, field: 'messages' }] }] });
+}
+
+describe('webhook ingest under concurrency', () => {
+  let ctx: TestContext;
+  let org: TestOrg;
+  let channelId: string;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    org = await createOrg(ctx);
+    const res = await call(ctx, org.owner, 'POST', '/api/v1/channels', {
+      type: 'whatsapp',
+      name: 'Ingest',
+      phoneNumberId: PHONE_NUMBER_ID,
+      wabaId: '102290129340398',
+      accessToken: 'EAAG-ingest-token-0123456789',
+      appSecret: APP_SECRET,
+    });
+    expect(res.statusCode).toBe(201);
+    channelId = json<{ id: string }>(res).id;
+  });
+
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  const post = (body: string, signature = signWebhookBody(body, APP_SECRET)) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: `/webhooks/whatsapp/${channelId}`,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+      payload: body,
+    });
+
+  it('stores every valid delivery exactly once, refuses bad signatures, and processes everything', async () => {
+    const inbound = Array.from({ length: 40 }, (_, i) => inboundBody(i));
+    const statuses = Array.from({ length: 120 }, (_, i) => statusBody(i));
+    // Meta repeats deliveries: the same bytes three times, and one message again with different bytes.
+    const repeated = [...inbound.slice(0, 5), ...statuses.slice(0, 10)];
+    const reworded = inboundBody(7, ' ');
+    const forged = inboundBody(1000);
+    const requests = [
+      ...inbound.map((b) => post(b)),
+      ...statuses.map((b) => post(b)),
+      ...repeated.flatMap((b) => [post(b), post(b)]),
+      post(reworded),
+      post(forged, signWebhookBody(forged, 'not-the-app-secret')),
+      post(inbound[3]!, signWebhookBody(inbound[3]!, 'not-the-app-secret')),
+    ];
+    const answers = await Promise.all(requests);
+    const codes = answers.map((a) => a.statusCode);
+    expect(codes.slice(0, -2).every((c) => c === 200)).toBe(true);
+    expect(codes.slice(-2)).toEqual([401, 401]);
+
+    const events = await ctx.container.database.db.select().from(webhookEvents).where(eq(webhookEvents.channelId, channelId));
+    // 40 + 120 distinct bodies, plus the reworded repeat; the forged one is not there.
+    expect(events).toHaveLength(161);
+    const byBody = new Map(events.map((e) => [e.body, e]));
+    expect(byBody.has(forged)).toBe(false);
+    for (const body of [...inbound, ...statuses, reworded]) expect(byBody.get(body)?.receivedCount).toBe(repeated.includes(body) ? 3 : 1);
+
+    // One processing job per stored delivery, never two.
+    const jobs = await ctx.container.database.rows<{ key: string; n: number }>(
+      sql`select idempotency_key as key, count(*)::int as n from jobs where name = 'channels.process-webhook' and idempotency_key = any(${`{${events.map((e) => e.id).join(',')}}`}::text[]) group by 1`,
+    );
+    expect(jobs).toHaveLength(161);
+    expect(jobs.every((j) => j.n === 1)).toBe(true);
+
+    await ctx.runJobs();
+    const after = await ctx.container.database.db.select().from(webhookEvents).where(eq(webhookEvents.channelId, channelId));
+    expect(after.every((e) => e.processedAt !== null)).toBe(true);
+    // Every inbound message is in the inbox once (the reworded repeat of message 7 included).
+    const stored = await ctx.container.database.db
+      .select({ wamid: messages.providerMessageId })
+      .from(messages)
+      .where(eq(messages.channelId, channelId));
+    expect(stored.map((m) => m.wamid).sort()).toEqual(inbound.map((_, i) => `wamid.INGEST.IN.${i}`).sort());
+    // Every status is parked once for its (not yet known) outbound message.
+    const parked = await ctx.container.database.db.select().from(pendingStatuses).where(eq(pendingStatuses.channelId, channelId));
+    expect(parked).toHaveLength(120);
+
+    // Late retries of processed deliveries are counted, and create no new work.
+    const [again] = await Promise.all([post(inbound[0]!), post(statuses[0]!)]);
+    expect(again!.statusCode).toBe(200);
+    expect(await ctx.runJobs()).toBe(0);
+    const [first] = await ctx.container.database.db.select().from(webhookEvents).where(eq(webhookEvents.body, inbound[0]!));
+    expect(first!.receivedCount).toBe(4);
+  });
+
+  it('fails every delivery of a transaction that fails, and stores none of them', async () => {
+    const channel = await findWebhookChannel(ctx.container.database, ctx.container.secrets, channelId);
+    expect(channel).not.toBeNull();
+    // A delivery for a channel that does not exist (a foreign key the database refuses) shares the
+    // transaction with valid ones sent at the same moment.
+    const ghost = { ...channel!, id: newId(), organizationId: newId() };
+    const good = [inboundBody(500), inboundBody(501)];
+    const outcomes = await Promise.allSettled([
+      storeWebhook(ctx.container, channel!, Buffer.from(good[0]!)),
+      storeWebhook(ctx.container, ghost, Buffer.from(inboundBody(502))),
+      storeWebhook(ctx.container, channel!, Buffer.from(good[1]!)),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    const none = await ctx.container.database.db.select().from(webhookEvents).where(inArray(webhookEvents.body, good));
+    expect(none).toHaveLength(0);
+    // Meta retries: now they are stored.
+    const retried = await Promise.all(good.map((b) => post(b)));
+    expect(retried.map((r) => r.statusCode)).toEqual([200, 200]);
+    const stored = await ctx.container.database.db.select().from(webhookEvents).where(inArray(webhookEvents.body, good));
+    expect(stored).toHaveLength(2);
+  });
+});
