@@ -20,6 +20,7 @@ import { createThrowawayDatabase, dropDatabase, listen, redact, startCharla, wit
  * processing side gets through. Last, on a fresh database with the runner on: inbound messages at a
  * steady 300/s while a dashboard's event stream (`GET /api/v1/events`) is open — the time from
  * posting a message's webhook to its `message.created` event arriving on the stream (p50/p95).
+ * `BENCH_TARGETS=postgres` (or `pglite`) measures only those databases.
  */
 export const name = 'webhooks';
 
@@ -59,7 +60,10 @@ export async function run(): Promise<Record<string, number | string>> {
     } else {
       problems.push(`PostgreSQL at ${redact(adminUrl)} is not reachable: its figures are missing`);
     }
+    // BENCH_TARGETS=postgres (or pglite) measures only those databases.
+    const only = (process.env.BENCH_TARGETS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
     for (const target of targets) {
+      if (only.length && !only.includes(target.label)) continue;
       const charla = await startCharla(target.database);
       try {
         const channelId = await createChannel(charla.url, charla.headers);

@@ -30,7 +30,7 @@ export const jobs = pgTable(
   },
   (t) => [
     uniqueIndex('jobs_idempotency_idx').on(t.name, t.idempotencyKey),
-    index('jobs_due_idx').on(t.priority, t.runAt).where(sql`state = 'queued'`),
+    index('jobs_due_idx').on(t.priority.desc().nullsFirst(), t.runAt).where(sql`state = 'queued'`),
     index('jobs_lease_idx').on(t.lockedUntil).where(sql`state = 'running'`),
     index('jobs_finished_idx').on(t.completedAt).where(sql`state in ('completed', 'failed', 'cancelled')`),
   ],

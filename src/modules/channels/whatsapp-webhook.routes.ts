@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../adapters/whatsapp-cloud/index.ts';
@@ -7,9 +6,8 @@ import type { Deps } from '../../container.ts';
 import { channels } from '../../db/schema/index.ts';
 import type { App } from '../../http/app-types.ts';
 import { sendProblem } from '../../http/problem.ts';
-import { rowsOf } from '../../jobs/pg-queue.ts';
-import { newId, safeEqual } from '../../shared/ids.ts';
-import { processWebhookJob } from './jobs/process-webhook.job.ts';
+import { safeEqual } from '../../shared/ids.ts';
+import { type StoredWebhook, webhookBatcher } from './webhook-batcher.ts';
 import { findWebhookChannel, forgetWebhookChannel, type WebhookChannel } from './webhook-channel-cache.ts';
 
 /** Meta sends notifications of up to 3 MB; leave room above that. */
@@ -72,22 +70,13 @@ export function registerWhatsAppWebhookRoutes(app: App, deps: Deps) {
 }
 
 /**
- * Stores the delivery and makes sure a job will process it. A repeated delivery (same bytes) is one
- * row; if its job was never created (the process died after the insert, so Meta got no 200 and
- * retried), the retry creates it. Any database failure answers 500 and Meta retries.
+ * Stores the delivery and makes sure a job will process it; resolves once both are committed. A
+ * repeated delivery (same bytes) is one row; if its job was never created (the process died after the
+ * insert, so Meta got no 200 and retried), the retry creates it. Concurrent deliveries share one
+ * transaction (see webhook-batcher.ts). Any database failure answers 500 and Meta retries.
  */
-export async function storeWebhook(deps: Pick<Deps, 'database' | 'queue'>, channel: WebhookChannel, raw: Buffer): Promise<{ eventId: string; duplicate: boolean }> {
-  const db = deps.database.db;
-  const id = newId();
-  const [row] = await rowsOf<{ id: string; processed: boolean }>(
-    db,
-    sql`insert into webhook_events (id, organization_id, channel_id, body_sha256, body)
-        values (${id}, ${channel.organizationId}, ${channel.id}, ${createHash('sha256').update(raw).digest('hex')}, ${raw.toString('utf8')})
-        on conflict (channel_id, body_sha256) do update set received_count = webhook_events.received_count + 1
-        returning id, processed_at is not null as processed`,
-  );
-  if (!row!.processed) await deps.queue.enqueue(processWebhookJob, { eventId: row!.id }, { idempotencyKey: row!.id });
-  return { eventId: row!.id, duplicate: row!.id !== id };
+export function storeWebhook(deps: Pick<Deps, 'database' | 'queue'>, channel: WebhookChannel, raw: Buffer): Promise<StoredWebhook> {
+  return webhookBatcher(deps).store(channel, raw);
 }
 
 /** Cheap structural check before storing: the body must be a JSON object (Meta always sends one). */
