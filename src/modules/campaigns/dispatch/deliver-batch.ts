@@ -28,6 +28,45 @@ const RECORD_EVERY_MS = 250;
  */
 export const PACING_HEADROOM = 0.98;
 
+/**
+ * Sends in flight on one number from this process at most: half a second of its rate (at 250 ms per
+ * request a quarter of a second's worth is needed). When Meta answers slowly, sends wait for a free
+ * place instead of piling up thousands of requests — and connections — that would then time out.
+ */
+export function inFlightCapFor(ratePerSecond: number): number {
+  return Math.max(20, Math.round(ratePerSecond / 2));
+}
+
+/** A counting gate per number (this process's sends in flight). */
+class Gate {
+  #active = 0;
+  #waiting: (() => void)[] = [];
+
+  async enter(cap: number): Promise<void> {
+    if (this.#active < cap) {
+      this.#active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Hands the place to the next waiting send, if any. */
+  leave(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#active--;
+  }
+}
+const gates = new Map<string, Gate>();
+function gateOf(key: string): Gate {
+  let gate = gates.get(key);
+  if (!gate) {
+    gate = new Gate();
+    gates.set(key, gate);
+  }
+  return gate;
+}
+
 /** Slots taken from the rate limiter in one reservation: about 50 ms of the number's rate (10–100). */
 export function chunkSizeFor(ratePerSecond: number): number {
   return Math.min(100, Math.max(10, Math.round(ratePerSecond / 20)));
@@ -93,6 +132,8 @@ export async function deliverBatch(sends: ClaimedSend[], o: DeliverOptions): Pro
   let queue: Item[] = sends.map((send) => ({ send, tries: 0, notBefore: 0 }));
   const interval = 1000 / o.ratePerSecond;
   const chunkSize = chunkSizeFor(o.ratePerSecond);
+  const gate = gateOf(o.key);
+  const cap = inFlightCapFor(o.ratePerSecond);
   try {
     while (queue.length) {
       const due = Math.min(...queue.map((i) => i.notBefore));
@@ -111,7 +152,9 @@ export async function deliverBatch(sends: ClaimedSend[], o: DeliverOptions): Pro
           inflight.push(
             sleep(t0 + i * interval - Date.now(), o.signal).then(async (): Promise<Result> => {
               if (outcome.pause) return { item, error: new StoppedError() };
+              await gate.enter(cap);
               try {
+                if (outcome.pause) return { item, error: new StoppedError() };
                 const message = whatsAppMessageOf(item.send.message, { callbackData: item.send.messageId });
                 const { wamid } = await o.client.sendMessage(item.send.to, message);
                 const at = new Date();
@@ -119,6 +162,8 @@ export async function deliverBatch(sends: ClaimedSend[], o: DeliverOptions): Pro
                 return { item, wamid, at };
               } catch (error) {
                 return { item, error };
+              } finally {
+                gate.leave();
               }
             }),
           );
@@ -223,7 +268,7 @@ async function classify(item: Item, err: unknown, o: DeliverOptions, outcome: De
 }
 
 /** Connection failures that happen before a request is written: nothing reached Meta, so a retry is safe. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
 function neverReached(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
