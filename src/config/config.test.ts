@@ -42,6 +42,10 @@ describe('loadConfig', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/charla', DATABASE_POOL_SIZE: '20' });
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u:p@db:5432/charla', poolSize: 20 });
     expect(loadConfig({ DATABASE_URL: 'postgresql://db/charla' }).database.kind).toBe('postgres');
+    // Defaults sized for PostgreSQL: 32 jobs at once (round-trip bound), a pool with room for the API too.
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/charla' }).database).toMatchObject({ poolSize: 40 });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/charla' }).jobConcurrency).toBe(32);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/charla', CHARLA_JOB_CONCURRENCY: '4' }).jobConcurrency).toBe(4);
   });
 
   it('derives the public URL from the port, strips trailing slashes, and uses secure cookies over https', () => {

@@ -41,7 +41,8 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  DATABASE_POOL_SIZE: wholeNumber(2, 200).default(10),
+  // Room for the default 32 concurrent jobs plus the API's requests in the `all` role.
+  DATABASE_POOL_SIZE: wholeNumber(2, 200).default(40),
   CHARLA_SECRET_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/=_-]{32,}$/, 'must be at least 32 characters of base64 or hex (e.g. `openssl rand -base64 32`)')
@@ -57,7 +58,9 @@ const envSchema = z.object({
   CHARLA_API_RATE_LIMIT: wholeNumber(1, 1_000_000).default(600),
   CHARLA_LOGIN_RATE_LIMIT: wholeNumber(1, 1_000_000).default(10),
   CHARLA_BODY_LIMIT_MB: decimalNumber(0.1, 1024).default(2),
-  CHARLA_JOB_CONCURRENCY: wholeNumber(1, 256).default(8),
+  // Default by database: PostgreSQL serves many connections (jobs are round-trip bound, so more of
+  // them at once keeps up with busy numbers); PGlite is one session, where more would only queue.
+  CHARLA_JOB_CONCURRENCY: wholeNumber(1, 256).optional(),
   CHARLA_TRUST_PROXY: z
     .string()
     .trim()
@@ -141,7 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { po
     allowPrivateNetwork: e.CHARLA_ALLOW_PRIVATE_NETWORK,
     rateLimits: { apiPerMinute: e.CHARLA_API_RATE_LIMIT, loginPer15Minutes: e.CHARLA_LOGIN_RATE_LIMIT },
     bodyLimitBytes: Math.round(e.CHARLA_BODY_LIMIT_MB * 1024 * 1024),
-    jobConcurrency: e.CHARLA_JOB_CONCURRENCY,
+    jobConcurrency: e.CHARLA_JOB_CONCURRENCY ?? (e.DATABASE_URL ? 32 : 8),
     trustProxy: parseTrustProxy(e.CHARLA_TRUST_PROXY),
     knowledge: {
       maxFileBytes: Math.round(e.CHARLA_KNOWLEDGE_MAX_FILE_MB * 1024 * 1024),

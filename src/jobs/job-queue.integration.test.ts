@@ -110,6 +110,24 @@ describe('idempotency keys', () => {
     expect(await runner().drain()).toBe(2);
   });
 
+  it('enqueues made at the same time share one statement yet each gets its own answer', async () => {
+    const [a, b, c, d] = await Promise.all([
+      queue.enqueue(echoJob, { n: 1 }, { idempotencyKey: 'same' }),
+      queue.enqueue(echoJob, { n: 2 }, { idempotencyKey: 'same' }),
+      queue.enqueue(otherJob, { n: 3 }, { idempotencyKey: 'same' }),
+      queue.enqueue(echoJob, { n: 4 }),
+    ]);
+    expect(a!.created).toBe(true);
+    expect(b).toEqual({ id: a!.id, created: false });
+    expect(c!.created).toBe(true);
+    expect(c!.id).not.toBe(a!.id);
+    expect(d!.created).toBe(true);
+    expect(await runner().drain()).toBe(3);
+    expect(seen.map((s) => s.n).sort()).toEqual([1, 3, 4]);
+    // Later, the taken key answers with the existing job.
+    expect(await queue.enqueue(echoJob, { n: 5 }, { idempotencyKey: 'same' })).toEqual({ id: a!.id, created: false });
+  });
+
   it('concurrent enqueues of one key from two database handles create exactly one job', async () => {
     const other = await secondHandle(ctx);
     try {

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/client.ts';
 import { PermanentError, RetryableError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { coalesce } from './coalesce.ts';
 import type { Logger } from '../shared/logger.ts';
 import { backoffDelay, type EnqueueOptions, type JobDefinition, type JobHandler, type JobQueue } from './queue.ts';
 
@@ -19,20 +20,38 @@ const ABORT_GRACE_MS = 1_000;
 
 /** The job queue on the database: enqueue side. Works identically on PGlite and PostgreSQL. */
 export class PgJobQueue implements JobQueue {
+  /** Enqueues outside a transaction made while one is being written share the next statement. */
+  readonly #enqueueAlone = coalesce((records: EnqueueRecord[]) => this.#insertMany(records));
+
   constructor(private readonly database: Database) {}
 
   async enqueue<P>(job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}) {
     const parsed = job.payload.parse(payload);
     const id = newId();
-    const db = options.tx ?? this.database.db;
+    if (!options.tx) {
+      return this.#enqueueAlone({
+        id,
+        name: job.name,
+        payload: parsed,
+        key: options.idempotencyKey ?? null,
+        priority: options.priority ?? 0,
+        runAt: (options.runAt ?? new Date()).toISOString(),
+        maxAttempts: options.maxAttempts ?? job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      });
+    }
+    const db = options.tx;
+    // One round trip: the insert and the wake-up notification (sent only when a job was created).
     const rows = await rowsOf<{ id: string }>(
       db,
-      sql`insert into jobs (id, name, payload, idempotency_key, priority, run_at, max_attempts)
-          values (${id}, ${job.name}, ${JSON.stringify(parsed)}::jsonb, ${options.idempotencyKey ?? null},
-                  ${options.priority ?? 0}, ${(options.runAt ?? new Date()).toISOString()}::timestamptz,
-                  ${options.maxAttempts ?? job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS})
-          on conflict (name, idempotency_key) do nothing
-          returning id`,
+      sql`with ins as (
+            insert into jobs (id, name, payload, idempotency_key, priority, run_at, max_attempts)
+            values (${id}, ${job.name}, ${JSON.stringify(parsed)}::jsonb, ${options.idempotencyKey ?? null},
+                    ${options.priority ?? 0}, ${(options.runAt ?? new Date()).toISOString()}::timestamptz,
+                    ${options.maxAttempts ?? job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS})
+            on conflict (name, idempotency_key) do nothing
+            returning id
+          )
+          select id, pg_notify(${JOBS_CHANNEL}, ${job.name})::text as notified from ins`,
     );
     if (rows.length === 0) {
       const existing = await rowsOf<{ id: string }>(
@@ -41,7 +60,6 @@ export class PgJobQueue implements JobQueue {
       );
       return { id: existing[0]?.id ?? '', created: false };
     }
-    await db.execute(sql`select pg_notify(${JOBS_CHANNEL}, ${job.name})`);
     return { id, created: true };
   }
 
@@ -73,12 +91,59 @@ export class PgJobQueue implements JobQueue {
     return rows[0]?.n ?? 0;
   }
 
+  /**
+   * Inserts jobs (of any names) in one statement, waking workers once per name, and answers each with
+   * its id: the new one, or the existing job's when its idempotency key was taken (also by an
+   * earlier record of the same batch).
+   */
+  async #insertMany(records: EnqueueRecord[]): Promise<{ id: string; created: boolean }[]> {
+    const rows = await this.database.rows<{ id: string }>(
+      sql`with input as (
+            select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+              as r(id uuid, name text, payload jsonb, key text, priority int, "runAt" timestamptz, "maxAttempts" int)
+          ), ins as (
+            insert into jobs (id, name, payload, idempotency_key, priority, run_at, max_attempts)
+            select id, name, payload, key, priority, "runAt", "maxAttempts" from input
+            on conflict (name, idempotency_key) do nothing
+            returning id, name
+          ), woken as (
+            select pg_notify(${JOBS_CHANNEL}, n.name) from (select distinct name from ins) as n
+          )
+          select id::text from ins where (select count(*) from woken) >= 0`,
+    );
+    const created = new Set(rows.map((r) => r.id));
+    const taken = records.filter((r) => !created.has(r.id));
+    const existing = new Map<string, string>();
+    if (taken.length) {
+      const found = await this.database.rows<{ id: string; name: string; key: string }>(
+        sql`select j.id::text, j.name, j.idempotency_key as key from jobs j
+            join jsonb_to_recordset(${JSON.stringify(taken.map((t) => ({ name: t.name, key: t.key })))}::jsonb) as r(name text, key text)
+              on j.name = r.name and j.idempotency_key = r.key`,
+      );
+      for (const f of found) existing.set(`${f.name}\u0000${f.key}`, f.id);
+    }
+    return records.map((r) =>
+      created.has(r.id) ? { id: r.id, created: true } : { id: existing.get(`${r.name}\u0000${r.key}`) ?? '', created: false },
+    );
+  }
+
   async cancel(jobId: string) {
     const rows = await this.database.rows(
       sql`update jobs set state = 'cancelled', updated_at = now() where id = ${jobId} and state = 'queued' returning id`,
     );
     return rows.length > 0;
   }
+}
+
+/** A job to insert, as the enqueue statements take it. */
+interface EnqueueRecord {
+  id: string;
+  name: string;
+  payload: unknown;
+  key: string | null;
+  priority: number;
+  runAt: string;
+  maxAttempts: number;
 }
 
 interface ClaimedJob {
@@ -113,6 +178,19 @@ export class JobRunner {
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #unlisten: (() => Promise<void>) | undefined;
+  /**
+   * Records a job as completed. Jobs finishing while an earlier batch is being recorded are recorded
+   * together in the next statement (group commit); each caller's promise settles when its own
+   * completion is stored, or with the statement's error.
+   */
+  readonly #complete = coalesce(async (ids: string[]) => {
+    await this.database.rows(
+      sql`update jobs set state = 'completed', completed_at = now(), locked_by = null, locked_until = null,
+              last_error = null, updated_at = now()
+          where id = any(${sqlUuidArray(ids)}) and locked_by = ${this.workerId}`,
+    );
+    return ids.map(() => undefined);
+  });
 
   constructor(
     private readonly database: Database,
@@ -194,7 +272,9 @@ export class JobRunner {
           await this.#sweepLapsedLeases();
         }
         const free = this.options.concurrency - this.#inFlight.size;
-        const claimed = free > 0 ? await this.#claim(free) : [];
+        // While busy, claim several jobs per statement rather than one after each completion.
+        const worthClaiming = this.#inFlight.size === 0 ? 1 : Math.max(1, Math.floor(this.options.concurrency / 4));
+        const claimed = free >= worthClaiming ? await this.#claim(free) : [];
         for (const job of claimed) this.#start(job);
         if (claimed.length === free && free > 0) continue;
       } catch (err) {
@@ -262,11 +342,7 @@ export class JobRunner {
         await this.#requeueInterrupted([job.id]);
         return;
       }
-      await this.database.rows(
-        sql`update jobs set state = 'completed', completed_at = now(), locked_by = null, locked_until = null,
-                last_error = null, updated_at = now()
-            where id = ${job.id} and locked_by = ${this.workerId}`,
-      );
+      await this.#complete(job.id);
       log.debug({ ms: Date.now() - started }, 'job completed');
     } catch (err) {
       if (controller.signal.aborted) {

@@ -1,11 +1,10 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../../container.ts';
 import type { Db } from '../../db/client.ts';
-import { conversations, type Message, messages, pendingStatuses } from '../../db/schema/index.ts';
+import { type Message, messages, pendingStatuses } from '../../db/schema/index.ts';
 import { rowsOf } from '../../jobs/pg-queue.ts';
-import type { Locale } from '../../shared/i18n.ts';
+import { type Locale, resolveLocale } from '../../shared/i18n.ts';
 import { isCampaignMessage, onCampaignMessageStatus } from '../campaigns/campaign-hooks.ts';
-import { loadInboxSettings } from './inbox-settings.ts';
 import { presentMessage } from './message-view.ts';
 import { publishInboxEvent } from './realtime.ts';
 
@@ -47,9 +46,9 @@ export async function applyProviderStatus(
   providerMessageId: string,
   report: StatusReport,
 ): Promise<'applied' | 'unchanged' | 'pending'> {
-  const { locale } = await loadInboxSettings(deps.database.db, channel.organizationId);
   return deps.database.db.transaction(async (tx) => {
-    await lockProviderId(tx, channel.id, providerMessageId);
+    // One round trip: the lock and the organization's language (for the event's message view).
+    const locale = await lockProviderIdReadingLocale(tx, channel.id, providerMessageId, channel.organizationId);
     const [message] = await tx
       .select()
       .from(messages)
@@ -139,22 +138,40 @@ export async function applyToMessage(tx: Db, message: Message, report: StatusRep
   }
   if (Object.keys(set).length === 0) return null;
   set.updatedAt = new Date();
-  const [row] = await tx.update(messages).set(set).where(eq(messages.id, message.id)).returning();
+  // The conversation's assignee (who may see the event) comes back with the updated row.
+  const [updated] = await tx
+    .update(messages)
+    .set(set)
+    .where(eq(messages.id, message.id))
+    .returning({
+      ...getTableColumns(messages),
+      assigneeId: sql<string | null>`(select c.assignee_id from conversations c where c.id = messages.conversation_id)`,
+    });
+  const { assigneeId, ...row } = updated!;
   // Campaign sends are ordinary messages: their recipient follows the message (campaigns module).
-  if (isCampaignMessage(row!.payload)) await onCampaignMessageStatus(tx, row!);
-  const [conversation] = await tx.select({ assigneeId: conversations.assigneeId }).from(conversations).where(eq(conversations.id, message.conversationId));
+  if (isCampaignMessage(row.payload)) await onCampaignMessageStatus(tx, row);
   await publishInboxEvent(tx, {
     type: 'message.status',
     organizationId: message.organizationId,
     conversationId: message.conversationId,
-    assigneeId: conversation?.assigneeId ?? null,
+    assigneeId: assigneeId ?? null,
     messageId: message.id,
     isPrivate: message.isPrivate,
-    data: presentMessage(row!, locale),
+    data: presentMessage(row, locale),
   });
-  return row!;
+  return row;
 }
 
 async function lockProviderId(tx: Db, channelId: string, providerMessageId: string) {
   await rowsOf(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`msg:${channelId}:${providerMessageId}`}, 0))`);
+}
+
+/** {@link lockProviderId} and the organization's language, in one statement. */
+async function lockProviderIdReadingLocale(tx: Db, channelId: string, providerMessageId: string, organizationId: string): Promise<Locale> {
+  const [row] = await rowsOf<{ locale: string | null }>(
+    tx,
+    sql`select pg_advisory_xact_lock(hashtextextended(${`msg:${channelId}:${providerMessageId}`}, 0))::text as locked,
+               (select locale from organizations where id = ${organizationId}) as locale`,
+  );
+  return resolveLocale(row?.locale);
 }

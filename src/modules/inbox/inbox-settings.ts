@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { rowsOf } from '../../jobs/pg-queue.ts';
 import type { Db } from '../../db/client.ts';
 import { organizations } from '../../db/schema/index.ts';
 import { type Locale, resolveLocale } from '../../shared/i18n.ts';
@@ -11,12 +12,19 @@ export interface InboxSettings {
   locale: Locale;
 }
 
-/** Loads the organization's inbox settings (defaults filled in). */
-export async function loadInboxSettings(db: Db, organizationId: string): Promise<InboxSettings> {
-  const [row] = await db
-    .select({ settings: organizations.settings, locale: organizations.locale })
-    .from(organizations)
-    .where(eq(organizations.id, organizationId));
+/**
+ * Loads the organization's inbox settings (defaults filled in). With `lockKey` (inside a transaction)
+ * the same statement first takes that transaction-level advisory lock, saving a round trip.
+ */
+export async function loadInboxSettings(db: Db, organizationId: string, lockKey?: string): Promise<InboxSettings> {
+  const [row] = lockKey
+    ? await rowsOf<{ settings: unknown; locale: string | null }>(
+        db,
+        sql`select pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))::text as locked,
+                   o.settings, o.locale
+            from (select 1) as one left join organizations o on o.id = ${organizationId}`,
+      )
+    : await db.select({ settings: organizations.settings, locale: organizations.locale }).from(organizations).where(eq(organizations.id, organizationId));
   const settings = normalizeSettings(row?.settings);
   return { tickets: settings.tickets, notifications: settings.notifications, locale: resolveLocale(row?.locale) };
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Database, Db } from '../../db/client.ts';
 import type { Logger } from '../../shared/logger.ts';
 
@@ -36,9 +36,22 @@ export interface InboxEvent {
  * the commit, so listeners never see a change that was rolled back and can always fetch what they are told about.
  */
 export async function publishInboxEvent(db: Db, event: InboxEvent): Promise<void> {
-  let payload = JSON.stringify(event);
-  if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) payload = JSON.stringify({ ...event, data: undefined });
-  await db.execute(sql`select pg_notify(${INBOX_EVENTS_CHANNEL}, ${payload})`);
+  await db.execute(sql`select ${inboxNotifications([event])}`);
+}
+
+/**
+ * An SQL expression publishing events (in order) when evaluated once, to ride along in another
+ * statement of the transaction — e.g. in the `returning` of an update of one row — instead of a round
+ * trip of its own. Same delivery rules as {@link publishInboxEvent}.
+ */
+export function inboxNotifications(events: InboxEvent[]): SQL<string> {
+  const calls = events.map((event) => sql`pg_notify(${INBOX_EVENTS_CHANNEL}, ${notificationPayload(event)})::text`);
+  return sql<string>`concat(${sql.join(calls, sql`, `)})`;
+}
+
+function notificationPayload(event: InboxEvent): string {
+  const payload = JSON.stringify(event);
+  return Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES ? JSON.stringify({ ...event, data: undefined }) : payload;
 }
 
 type Listener = (event: InboxEvent) => void;

@@ -1,9 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { parseWebhook } from '../../../adapters/whatsapp-cloud/index.ts';
 import type { Deps } from '../../../container.ts';
 import type { Database } from '../../../db/client.ts';
 import { channels, webhookEvents } from '../../../db/schema/index.ts';
+import { coalesce } from '../../../jobs/coalesce.ts';
 import { defineJob, type JobHandler } from '../../../jobs/queue.ts';
 import { applyProviderStatus } from '../../inbox/apply-status.ts';
 import { recordInboundMessage } from '../../inbox/record-inbound.ts';
@@ -25,13 +26,28 @@ export const processWebhookJob = defineJob({
 
 /** The handler. */
 export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'logger'>): JobHandler<{ eventId: string }> {
-  return async ({ eventId }) => {
-    const db = deps.database.db;
-    const [row] = await db
+  const db = deps.database.db;
+  // Deliveries claimed together are loaded, and marked processed, with one statement per batch
+  // (instead of two per delivery); each job still waits for its own row to be stored.
+  const load = coalesce(async (ids: string[]) => {
+    const rows = await db
       .select({ event: webhookEvents, channel: channels })
       .from(webhookEvents)
       .innerJoin(channels, eq(channels.id, webhookEvents.channelId))
-      .where(eq(webhookEvents.id, eventId));
+      .where(inArray(webhookEvents.id, ids));
+    const byId = new Map(rows.map((r) => [r.event.id, r]));
+    return ids.map((id) => byId.get(id));
+  });
+  const markProcessed = coalesce(async (items: { id: string; notes: string[] | null }[]) => {
+    await db.execute(
+      sql`update webhook_events w set processed_at = now(), notes = r.notes
+          from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as r(id uuid, notes jsonb)
+          where w.id = r.id`,
+    );
+    return items.map(() => undefined);
+  });
+  return async ({ eventId }) => {
+    const row = await load(eventId);
     if (!row || row.event.processedAt) return;
     const { event, channel } = row;
     const notes: string[] = [];
@@ -68,7 +84,7 @@ export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'l
     for (const unknown of parsed.unknownFields) notes.push(`field "${unknown.field}" is not handled`);
     if (notes.length) deps.logger.info({ eventId, channelId: channel.id, notes }, 'webhook processed with notes');
 
-    await db.update(webhookEvents).set({ processedAt: new Date(), notes: notes.length ? notes.slice(0, 50) : null }).where(eq(webhookEvents.id, eventId));
+    await markProcessed({ id: eventId, notes: notes.length ? notes.slice(0, 50) : null });
     // Recorded at most once a minute: a busy number sends thousands of webhooks per minute, so this
     // process does not even ask more often than that (one query fewer per delivery).
     if (lastWebhookTouch.due(deps.database, channel.id)) {
