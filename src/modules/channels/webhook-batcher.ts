@@ -7,6 +7,9 @@ import { newId } from '../../shared/ids.ts';
 import { processWebhookJob } from './jobs/process-webhook.job.ts';
 import type { WebhookChannel } from './webhook-channel-cache.ts';
 
+/** Queue priority of webhook processing (see where it is used). */
+const WEBHOOK_PRIORITY = 5;
+
 /** The outcome of storing one delivery. */
 export interface StoredWebhook {
   eventId: string;
@@ -148,7 +151,9 @@ async function writeBatch(deps: Pick<Deps, 'database' | 'queue'>, batch: Pending
     const unprocessed = written.filter((w) => !w.processed);
     await deps.queue.enqueueMany(
       processWebhookJob,
-      unprocessed.map((w) => ({ payload: { eventId: w.id }, options: { idempotencyKey: w.id } })),
+      // Ahead of other due jobs (assistant turns, imports…): what customers write reaches the inbox first,
+      // and statuses keep campaigns' recipient states current. Campaign dispatch (priority 10) stays first.
+      unprocessed.map((w) => ({ payload: { eventId: w.id }, options: { idempotencyKey: w.id, priority: WEBHOOK_PRIORITY } })),
       tx,
     );
     return new Map(written.map((w) => [`${w.channel_id}:${w.body_sha256}`, w.id]));
