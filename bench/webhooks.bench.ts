@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,7 +6,7 @@ import Fastify from 'fastify';
 import { sql } from 'drizzle-orm';
 import { verifyWebhookSignature } from '../src/adapters/whatsapp-cloud/index.ts';
 import { JobRunner } from '../src/jobs/pg-queue.ts';
-import { load, QUICK, round } from './support/load.ts';
+import { load, QUICK, round, runChildScript } from './support/load.ts';
 import { createThrowawayDatabase, dropDatabase, listen, redact, startCharla, withDatabase } from './support/servers.ts';
 
 /**
@@ -283,27 +282,7 @@ events.end();
 /** Inbound messages at `rate`/s for `durationSeconds` while a dashboard stream is open (in a child process). */
 async function visibility(options: { webhookUrl: string; eventsUrl: string; headers: Record<string, string>; rate: number; durationSeconds: number }): Promise<VisibilityResult> {
   const input = { ...options, appSecret: APP_SECRET, phoneNumberId: PHONE_NUMBER_ID, runId: process.pid };
-  const child = spawn(process.execPath, ['-e', VISIBILITY_SOURCE, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  let message: VisibilityResult | { error: string };
-  try {
-    message = JSON.parse(stdout) as VisibilityResult | { error: string };
-  } catch {
-    throw new Error(`visibility client exited with code ${code}: ${stderr.trim().slice(-500)}`);
-  }
-  if ('error' in message) throw new Error(message.error);
-  return message;
+  return runChildScript<VisibilityResult>(VISIBILITY_SOURCE, input, 'visibility client');
 }
 
 /** Connects a WhatsApp channel through the public API and returns its id. */

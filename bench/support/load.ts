@@ -62,7 +62,15 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     durationSeconds: options.durationSeconds,
     postBodiesFile: options.postBodiesFile,
   };
-  const child = spawn(process.execPath, ['-e', CHILD_SOURCE, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return runChildScript<LoadResult>(CHILD_SOURCE, input, 'load generator');
+}
+
+/**
+ * Runs a CommonJS `source` in a child Node process with `input` as its JSON argument and returns what it
+ * printed as JSON: its result, or `{ error }`, which is thrown. The child gets its own event loop and core.
+ */
+export async function runChildScript<T>(source: string, input: unknown, label: string): Promise<T> {
+  const child = spawn(process.execPath, ['-e', source, JSON.stringify(input)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -75,14 +83,14 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     child.once('error', reject);
     child.once('close', resolve);
   });
-  let message: LoadResult | { error: string };
+  let message: T | { error: string };
   try {
-    message = JSON.parse(stdout) as LoadResult | { error: string };
+    message = JSON.parse(stdout) as T | { error: string };
   } catch {
-    throw new Error(`load generator exited with code ${code}: ${stderr.trim().slice(-500)}`);
+    throw new Error(`${label} exited with code ${code}: ${stderr.trim().slice(-500)}`);
   }
-  if ('error' in message) throw new Error(message.error);
-  return message;
+  if (message && typeof message === 'object' && 'error' in message) throw new Error(String(message.error));
+  return message as T;
 }
 
 /** True when the benchmarks should run briefly (BENCH_QUICK=1): smoke-testing the harness, not measuring. */
