@@ -12,9 +12,10 @@ import { tAssistant } from './assistant.i18n.ts';
 import type { AssistantReply } from './assistant.schemas.ts';
 
 /** The assistant acting in the inbox: it is nobody's membership, so it sends as an owner-level system principal. */
-const assistantPrincipal = (organizationId: string): Principal => ({ kind: 'apiKey', organizationId, apiKeyId: 'assistant', role: 'owner', label: 'Assistant' });
+export const assistantPrincipal = (organizationId: string): Principal => ({ kind: 'apiKey', organizationId, apiKeyId: 'assistant', role: 'owner', label: 'Assistant' });
 
-async function lockConversation(tx: Db, organizationId: string, conversationId: string): Promise<Conversation | null> {
+/** The conversation, row-locked for the rest of the transaction (null when it is not the organization's). */
+export async function lockConversation(tx: Db, organizationId: string, conversationId: string): Promise<Conversation | null> {
   const [row] = await tx
     .select()
     .from(conversations)

@@ -4,11 +4,11 @@ import { type AudioConfig, AudioError, synthesizeSpeech, transcribeAudio } from 
 import type { SafeFetchOptions } from '../../adapters/outbound-http/safe-fetch.ts';
 import type { Deps } from '../../container.ts';
 import type { Db } from '../../db/client.ts';
-import { type AssistantSettingsRow, type Conversation, conversations, files, type Message, messages, type StoredFile } from '../../db/schema/index.ts';
-import type { Principal } from '../identity/policy.ts';
+import { type AssistantSettingsRow, conversations, files, type Message, messages, type StoredFile } from '../../db/schema/index.ts';
 import { createOutbound, loadInboxSettings, publishInboxEvent } from '../inbox/index.ts';
 import { removeFile, storeFile } from '../inbox/files.service.ts';
 import { presentMessage } from '../inbox/message-view.ts';
+import { assistantPrincipal, lockConversation } from './conversation-actions.ts';
 import { providerKey } from './settings.service.ts';
 
 /**
@@ -136,8 +136,6 @@ async function storeTranscript(deps: Pick<Deps, 'database'>, messageId: string, 
   else await deps.database.db.transaction(write);
 }
 
-/** The assistant acting in the inbox: it is nobody's membership, so it sends as an owner-level system principal. */
-const assistantPrincipal = (organizationId: string): Principal => ({ kind: 'apiKey', organizationId, apiKeyId: 'assistant', role: 'owner', label: 'Assistant' });
 
 /**
  * Sends `text` as a voice note (Ogg/Opus, the settings' voice) after the text replies of the same turn:
@@ -191,12 +189,4 @@ export async function sendVoiceReply(deps: VoiceDeps, settings: AssistantSetting
   }
 }
 
-async function lockConversation(tx: Db, organizationId: string, conversationId: string): Promise<Conversation | null> {
-  const [row] = await tx
-    .select()
-    .from(conversations)
-    .where(and(eq(conversations.id, conversationId), eq(conversations.organizationId, organizationId)))
-    .for('update');
-  return row ?? null;
-}
 
