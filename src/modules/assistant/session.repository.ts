@@ -4,6 +4,7 @@ import { type AssistantConfirmation, type AssistantSession, assistantConfirmatio
 import { newId } from '../../shared/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { TurnEvent } from './assistant.schemas.ts';
+import { coalesce } from '../../jobs/coalesce.ts';
 
 /** Which session a turn belongs to: a conversation's, or a playground session (created on first use). */
 export type SessionRef = { kind: 'conversation'; conversationId: string } | { kind: 'playground'; sessionId?: string };
@@ -103,45 +104,29 @@ export async function saveTurn(
  * organization has at most one such update running here. Resolves once the turn's usage is committed.
  */
 export function addOrganizationUsage(db: Db, organizationId: string, usage: TurnUsage): Promise<void> {
-  let batchers = usageBatchers.get(db);
-  if (!batchers) {
-    batchers = new Map();
-    usageBatchers.set(db, batchers);
+  let adders = usageAdders.get(db);
+  if (!adders) {
+    adders = new Map();
+    usageAdders.set(db, adders);
   }
-  let batcher = batchers.get(organizationId);
-  if (!batcher) {
-    batcher = new UsageBatcher((total) => flushOrganizationUsage(db, organizationId, total));
-    batchers.set(organizationId, batcher);
+  let add = adders.get(organizationId);
+  if (!add) {
+    add = coalesce<TurnUsage, void>(async (usages) => {
+      const total = { inputTokens: 0, outputTokens: 0, costMicros: 0 };
+      for (const u of usages) {
+        total.inputTokens += u.inputTokens;
+        total.outputTokens += u.outputTokens;
+        total.costMicros += u.costMicros;
+      }
+      await flushOrganizationUsage(db, organizationId, total);
+      return usages.map(() => undefined);
+    });
+    adders.set(organizationId, add);
   }
-  return batcher.add(usage);
+  return add(usage);
 }
 
-const usageBatchers = new WeakMap<Db, Map<string, UsageBatcher>>();
-
-class UsageBatcher {
-  #previous: Promise<unknown> = Promise.resolve();
-  #open: { usage: TurnUsage; done: Promise<void> } | null = null;
-
-  constructor(private readonly flush: (usage: TurnUsage) => Promise<void>) {}
-
-  add(usage: TurnUsage): Promise<void> {
-    if (!this.#open) {
-      const batch = { usage: { inputTokens: 0, outputTokens: 0, costMicros: 0 }, done: Promise.resolve() };
-      // The batch stays open (collecting turns) until the update before it has finished.
-      batch.done = this.#previous.then(() => {
-        if (this.#open === batch) this.#open = null;
-        return this.flush(batch.usage);
-      });
-      this.#previous = batch.done.catch(() => undefined);
-      this.#open = batch;
-    }
-    const open = this.#open;
-    open.usage.inputTokens += usage.inputTokens;
-    open.usage.outputTokens += usage.outputTokens;
-    open.usage.costMicros += usage.costMicros;
-    return open.done;
-  }
-}
+const usageAdders = new WeakMap<Db, Map<string, (usage: TurnUsage) => Promise<void>>>();
 
 async function flushOrganizationUsage(db: Db, organizationId: string, usage: TurnUsage): Promise<void> {
   await db
