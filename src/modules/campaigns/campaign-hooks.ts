@@ -52,15 +52,20 @@ export async function syncRecipientsWithMessages(tx: Db, condition: SQL): Promis
 }
 
 /**
- * Called by the inbox after a status changed one of its outbound messages. For campaign messages the
- * recipient follows; a failure that concerns the whole account or template pauses the campaign.
+ * Called by the inbox after statuses changed some of its outbound messages (in one statement however
+ * many). For campaign messages the recipients follow; a failure that concerns the whole account or
+ * template pauses the campaign.
  */
-export async function onCampaignMessageStatus(tx: Db, message: { id: string; status: string; payload: Record<string, unknown> }): Promise<void> {
+export async function onCampaignMessagesStatus(tx: Db, changed: { id: string; status: string; payload: Record<string, unknown> }[]): Promise<void> {
   // `sent` was recorded with the send itself (and a send adopted after a crash is settled by its batch).
-  if (message.status === 'sent' || !isCampaignMessage(message.payload)) return;
-  const changed = await syncRecipientsWithMessages(tx, sql`r.message_id = ${message.id}`);
-  for (const r of changed) {
-    if (r.status === 'failed' && pausesCampaign(r.error_code)) await pauseForError(tx, r.campaign_id, r.error_code ?? '', r.error_title);
+  const ids = changed.filter((m) => m.status !== 'sent' && isCampaignMessage(m.payload)).map((m) => m.id);
+  if (ids.length === 0) return;
+  const recipients = await syncRecipientsWithMessages(tx, sql`r.message_id = any(${`{${ids.join(',')}}`}::uuid[])`);
+  const paused = new Set<string>();
+  for (const r of recipients) {
+    if (r.status !== 'failed' || !pausesCampaign(r.error_code) || paused.has(r.campaign_id)) continue;
+    paused.add(r.campaign_id);
+    await pauseForError(tx, r.campaign_id, r.error_code ?? '', r.error_title);
   }
 }
 
@@ -80,13 +85,27 @@ export async function pauseForError(tx: Db, campaignId: string, code: string, de
  * days counts as replied — once.
  */
 export async function onInboundForCampaigns(tx: Db, inbound: { conversationId: string; replyToMessageId: string | null; occurredAt: Date }): Promise<void> {
-  const at = inbound.occurredAt.toISOString();
-  // Two indexed lookups (by message, then by conversation) rather than one OR the planner cannot index.
-  await tx.execute(sql`update campaign_recipients set replied_at = ${at}::timestamptz, updated_at = now()
-    where id = coalesce(
-      (select id from campaign_recipients where message_id = ${inbound.replyToMessageId}::uuid limit 1),
-      (select id from campaign_recipients
-       where conversation_id = ${inbound.conversationId} and sent_at <= ${at}::timestamptz and sent_at > ${at}::timestamptz - interval '3 days'
-       order by sent_at desc limit 1)
-    ) and replied_at is null`);
+  await onInboundsForCampaigns(tx, [inbound]);
+}
+
+/** {@link onInboundForCampaigns} for many messages in one statement (the earliest reply counts). */
+export async function onInboundsForCampaigns(tx: Db, inbounds: { conversationId: string; replyToMessageId: string | null; occurredAt: Date }[]): Promise<void> {
+  if (inbounds.length === 0) return;
+  const rows = inbounds.map((i) => ({ conversation_id: i.conversationId, reply_to: i.replyToMessageId, at: i.occurredAt.toISOString() }));
+  // Two indexed lookups per message (by message, then by conversation) rather than one OR the planner cannot index.
+  await tx.execute(sql`update campaign_recipients cr set replied_at = x.at, updated_at = now()
+    from (
+      select distinct on (rid) rid, at from (
+        select coalesce(
+                 (select id from campaign_recipients where message_id = r.reply_to limit 1),
+                 (select id from campaign_recipients
+                  where conversation_id = r.conversation_id and sent_at <= r.at and sent_at > r.at - interval '3 days'
+                  order by sent_at desc limit 1)
+               ) as rid, r.at
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(conversation_id uuid, reply_to uuid, at timestamptz)
+      ) s
+      where rid is not null
+      order by rid, at
+    ) x
+    where cr.id = x.rid and cr.replied_at is null`);
 }

@@ -1,12 +1,13 @@
 import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../../container.ts';
 import type { Db } from '../../db/client.ts';
-import { type Message, messages, pendingStatuses } from '../../db/schema/index.ts';
+import { type Message, messages, organizations } from '../../db/schema/index.ts';
+import { coalesce } from '../../jobs/coalesce.ts';
 import { rowsOf } from '../../jobs/pg-queue.ts';
 import { type Locale, resolveLocale } from '../../shared/i18n.ts';
-import { isCampaignMessage, onCampaignMessageStatus } from '../campaigns/campaign-hooks.ts';
+import { isCampaignMessage, onCampaignMessagesStatus } from '../campaigns/campaign-hooks.ts';
 import { presentMessage } from './message-view.ts';
-import { publishInboxEvent } from './realtime.ts';
+import { type InboxEvent, inboxNotifications } from './realtime.ts';
 
 /** Delivery states a provider reports for an outbound message. */
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'played' | 'failed';
@@ -19,6 +20,16 @@ export interface StatusReport {
   /** What the send asked the provider to echo back (WhatsApp: `biz_opaque_callback_data` = our message id). */
   callbackData?: string;
 }
+
+/** A provider's report about the message it knows by `providerMessageId` on a channel. */
+export interface ProviderStatus {
+  channel: { id: string; organizationId: string };
+  providerMessageId: string;
+  report: StatusReport;
+}
+
+/** What became of a report: it moved its message, changed nothing, or waits for the message's id. */
+export type StatusOutcome = 'applied' | 'unchanged' | 'pending';
 
 const RANK: Record<Message['status'], number> = { received: 0, queued: 0, failed: 0, sent: 1, delivered: 2, read: 3, played: 4 };
 
@@ -34,144 +45,298 @@ export function nextStatus(current: Message['status'], reported: DeliveryStatus)
   return RANK[reported] > RANK[current] || current === 'failed' ? reported : current;
 }
 
+/** The fields a status report changes on a message (none: the report changes nothing). Pure. */
+type DeliveryFields = Pick<Message, 'status' | 'sentAt' | 'deliveredAt' | 'readAt' | 'failedAt' | 'errorCode' | 'errorTitle'>;
+
+/** Applies one report to a message's delivery fields: timestamps fill in once, `read` also implies `delivered`. Pure. */
+export function foldReport(current: DeliveryFields, report: StatusReport): DeliveryFields {
+  const next = { ...current, status: nextStatus(current.status, report.status) };
+  const at = report.occurredAt;
+  const rank = RANK[report.status];
+  if (report.status !== 'failed') {
+    next.sentAt ??= at;
+    if (rank >= RANK.delivered) next.deliveredAt ??= at;
+    if (rank >= RANK.read) next.readAt ??= at;
+  } else if (next.status === 'failed') {
+    next.failedAt ??= at;
+    if (report.error) {
+      next.errorCode = report.error.code;
+      next.errorTitle = report.error.title;
+    }
+  }
+  return next;
+}
+
+const FIELDS = ['status', 'sentAt', 'deliveredAt', 'readAt', 'failedAt', 'errorCode', 'errorTitle'] as const;
+const sameTime = (a: Date | null, b: Date | null) => (a === null || b === null ? a === b : a.getTime() === b.getTime());
+const changed = (a: DeliveryFields, b: DeliveryFields) =>
+  FIELDS.some((f) => (f === 'status' || f === 'errorCode' || f === 'errorTitle' ? a[f] !== b[f] : !sameTime(a[f] as Date | null, b[f] as Date | null)));
+
 /**
- * Applies a provider's status report to the message with that provider id, inside a transaction.
- * When the message is not known yet (the `sent` webhook can beat the send call's answer), the report
- * is parked in `pending_statuses` and applied when the id is recorded. Both paths take the same
- * advisory lock, so a report is never parked after its message was recorded and then forgotten.
+ * Reports for one locked message, in the order they arrived (which decides, e.g., whether a `sent`
+ * after a `failed` revives the message: Meta's timestamps have one-second resolution, so they cannot).
  */
+export interface MessageReports {
+  message: Message;
+  reports: StatusReport[];
+  locale: Locale;
+}
+
+/**
+ * Moves locked messages forward with their reports in a fixed number of statements whatever their
+ * count — one update, one recipient sync for campaign messages, one batch of `message.status`
+ * events — and returns the rows that changed. Call inside a transaction holding the messages' locks.
+ */
+export async function applyReports(tx: Db, entries: MessageReports[]): Promise<Message[]> {
+  const changes: { row: DeliveryFields & { id: string }; entry: MessageReports }[] = [];
+  for (const entry of entries) {
+    const final = entry.reports.reduce<DeliveryFields>(foldReport, entry.message);
+    if (changed(entry.message, final)) changes.push({ row: { id: entry.message.id, ...pick(final) }, entry });
+  }
+  if (changes.length === 0) return [];
+  const records = changes.map(({ row }) => ({
+    id: row.id,
+    status: row.status,
+    sent_at: row.sentAt?.toISOString() ?? null,
+    delivered_at: row.deliveredAt?.toISOString() ?? null,
+    read_at: row.readAt?.toISOString() ?? null,
+    failed_at: row.failedAt?.toISOString() ?? null,
+    error_code: row.errorCode,
+    error_title: row.errorTitle,
+  }));
+  // The conversation's assignee (who may see the event) comes back with each updated row.
+  const updated = await tx
+    .update(messages)
+    .set({
+      status: sql`r.status::message_status`,
+      sentAt: sql`r.sent_at`,
+      deliveredAt: sql`r.delivered_at`,
+      readAt: sql`r.read_at`,
+      failedAt: sql`r.failed_at`,
+      errorCode: sql`r.error_code`,
+      errorTitle: sql`r.error_title`,
+      updatedAt: sql`now()`,
+    })
+    .from(
+      sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+            as r(id uuid, status text, sent_at timestamptz, delivered_at timestamptz, read_at timestamptz, failed_at timestamptz, error_code text, error_title text)`,
+    )
+    .where(sql`${messages.id} = r.id`)
+    .returning({
+      ...getTableColumns(messages),
+      assigneeId: sql<string | null>`(select c.assignee_id from conversations c where c.id = ${messages.conversationId})`,
+    });
+  const localeOf = new Map(changes.map(({ entry }) => [entry.message.id, entry.locale]));
+  const rows: Message[] = [];
+  const events: InboxEvent[] = [];
+  for (const { assigneeId, ...row } of updated) {
+    rows.push(row);
+    events.push({
+      type: 'message.status',
+      organizationId: row.organizationId,
+      conversationId: row.conversationId,
+      assigneeId: assigneeId ?? null,
+      messageId: row.id,
+      isPrivate: row.isPrivate,
+      data: presentMessage(row, localeOf.get(row.id) ?? 'en'),
+    });
+  }
+  // Campaign sends are ordinary messages: their recipients follow the messages (campaigns module).
+  const campaignRows = rows.filter((r) => isCampaignMessage(r.payload));
+  if (campaignRows.length) await onCampaignMessagesStatus(tx, campaignRows);
+  // Delivered by PostgreSQL after the commit, so listeners never see a change that was rolled back.
+  for (let i = 0; i < events.length; i += 200) await tx.execute(sql`select ${inboxNotifications(events.slice(i, i + 200))}`);
+  return rows;
+}
+
+function pick(f: DeliveryFields): DeliveryFields {
+  return { status: f.status, sentAt: f.sentAt, deliveredAt: f.deliveredAt, readAt: f.readAt, failedAt: f.failedAt, errorCode: f.errorCode, errorTitle: f.errorTitle };
+}
+
+/**
+ * Moves one (locked) message forward and emits `message.status`; returns the updated row, or null
+ * when the report changed nothing.
+ */
+export async function applyToMessage(tx: Db, message: Message, report: StatusReport, locale: Locale): Promise<Message | null> {
+  const [row] = await applyReports(tx, [{ message, reports: [report], locale }]);
+  return row ?? null;
+}
+
+/** {@link applyProviderStatuses} for a single report. */
 export async function applyProviderStatus(
   deps: Pick<Deps, 'database'>,
   channel: { id: string; organizationId: string },
   providerMessageId: string,
   report: StatusReport,
-): Promise<'applied' | 'unchanged' | 'pending'> {
+): Promise<StatusOutcome> {
+  const [outcome] = await applyProviderStatuses(deps, [{ channel, providerMessageId, report }]);
+  return outcome!;
+}
+
+/**
+ * Applies providers' status reports to the messages with those provider ids, all in one transaction
+ * and a fixed number of statements. When a message is not known yet (the `sent` webhook can beat the
+ * send call's answer), its reports are parked in `pending_statuses` and applied when the id is
+ * recorded. Both paths take the same per-id advisory locks (here in sorted order, so concurrent
+ * batches never deadlock), so a report is never parked after its message was recorded and then forgotten.
+ */
+export async function applyProviderStatuses(deps: Pick<Deps, 'database'>, items: ProviderStatus[]): Promise<StatusOutcome[]> {
+  if (items.length === 0) return [];
+  const keyOf = (i: ProviderStatus) => lockKey(i.channel.id, i.providerMessageId);
   return deps.database.db.transaction(async (tx) => {
-    // One round trip: the lock and the organization's language (for the event's message view).
-    const locale = await lockProviderIdReadingLocale(tx, channel.id, providerMessageId, channel.organizationId);
-    const [message] = await tx
-      .select()
+    await lockKeys(tx, items.map(keyOf));
+    const wanted = [...new Map(items.map((i) => [keyOf(i), { channel_id: i.channel.id, provider_message_id: i.providerMessageId }])).values()];
+    const found = await tx
+      .select({ message: messages, locale: organizations.locale })
       .from(messages)
-      .where(and(eq(messages.channelId, channel.id), eq(messages.providerMessageId, providerMessageId)))
-      .for('update');
-    if (!message) {
+      .innerJoin(organizations, eq(organizations.id, messages.organizationId))
+      .where(
+        sql`(${messages.channelId}, ${messages.providerMessageId}) in
+            (select channel_id, provider_message_id from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(channel_id uuid, provider_message_id text))`,
+      )
+      .for('update', { of: messages });
+
+    const byKey = new Map<string, MessageReports>();
+    for (const { message, locale } of found) byKey.set(lockKey(message.channelId, message.providerMessageId!), { message, reports: [], locale: resolveLocale(locale) });
+    const outcomes = new Map<string, StatusOutcome>();
+    const unknown = new Map<string, ProviderStatus[]>();
+    for (const item of items) {
+      const key = keyOf(item);
+      const entry = byKey.get(key);
+      if (entry) entry.reports.push(item.report);
+      else unknown.set(key, [...(unknown.get(key) ?? []), item]);
+    }
+
+    const parked: ProviderStatus[] = [];
+    for (const [key, group] of unknown) {
       // A send whose answer was lost (its worker died after WhatsApp accepted it) is recognised by the
       // message id it carried as callback data: adopt the provider id instead of waiting forever.
-      const adopted = await adoptByCallback(tx, channel.id, providerMessageId, report, locale);
-      if (adopted) return adopted;
-      await tx
-        .insert(pendingStatuses)
-        .values({
-          channelId: channel.id,
-          providerMessageId,
-          status: report.status,
-          occurredAt: report.occurredAt,
-          errorCode: report.error?.code ?? null,
-          errorTitle: report.error?.title ?? null,
-        })
-        .onConflictDoNothing();
-      return 'pending';
+      const adopted = await adoptByCallback(tx, group);
+      if (adopted) {
+        byKey.set(key, { message: adopted.message, reports: group.map((g) => g.report), locale: adopted.locale });
+        outcomes.set(key, 'applied');
+      } else {
+        parked.push(...group);
+        outcomes.set(key, 'pending');
+      }
     }
-    return (await applyToMessage(tx, message, report, locale)) ? 'applied' : 'unchanged';
+    if (parked.length) {
+      const rows = parked.map((p) => ({
+        channel_id: p.channel.id,
+        provider_message_id: p.providerMessageId,
+        status: p.report.status,
+        occurred_at: p.report.occurredAt.toISOString(),
+        error_code: p.report.error?.code ?? null,
+        error_title: p.report.error?.title ?? null,
+      }));
+      await tx.execute(sql`insert into pending_statuses (channel_id, provider_message_id, status, occurred_at, error_code, error_title)
+        select channel_id, provider_message_id, status, occurred_at, error_code, error_title
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as r(channel_id uuid, provider_message_id text, status text, occurred_at timestamptz, error_code text, error_title text)
+        on conflict do nothing`);
+    }
+
+    const updated = await applyReports(tx, [...byKey.values()].filter((e) => e.reports.length));
+    const moved = new Set(updated.map((m) => lockKey(m.channelId, m.providerMessageId!)));
+    return items.map((item) => {
+      const key = keyOf(item);
+      return outcomes.get(key) ?? (moved.has(key) ? 'applied' : 'unchanged');
+    });
   });
 }
 
-async function adoptByCallback(tx: Db, channelId: string, providerMessageId: string, report: StatusReport, locale: Locale): Promise<'applied' | null> {
-  const id = report.callbackData;
-  if (!id || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+/**
+ * {@link applyProviderStatuses} as a group commit: reports handed over by concurrently running jobs
+ * share one transaction. If a shared transaction fails (a bad report, a deadlock with a concurrent
+ * send), its reports are retried one by one, so each caller gets its own outcome or its own error.
+ */
+export function statusApplier(deps: Pick<Deps, 'database' | 'logger'>): (item: ProviderStatus) => Promise<StatusOutcome> {
+  type Settled = { ok: true; outcome: StatusOutcome } | { ok: false; error: unknown };
+  const apply = coalesce(async (items: ProviderStatus[]): Promise<Settled[]> => {
+    try {
+      return (await applyProviderStatuses(deps, items)).map((outcome) => ({ ok: true, outcome }));
+    } catch (error) {
+      if (items.length === 1) return [{ ok: false, error }];
+      deps.logger.warn({ err: error, statuses: items.length }, 'applying statuses together failed; applying them one by one');
+      const settled: Settled[] = [];
+      for (const item of items) {
+        try {
+          settled.push({ ok: true, outcome: (await applyProviderStatuses(deps, [item]))[0]! });
+        } catch (err) {
+          settled.push({ ok: false, error: err });
+        }
+      }
+      return settled;
+    }
+  }, 400);
+  return async (item) => {
+    const settled = await apply(item);
+    if (!settled.ok) throw settled.error;
+    return settled.outcome;
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Adopts the provider id for the outbound message a report's callback data names, if it has none yet. */
+async function adoptByCallback(tx: Db, group: ProviderStatus[]): Promise<{ message: Message; locale: Locale } | null> {
+  const first = group.find((g) => g.report.callbackData && UUID.test(g.report.callbackData));
+  if (!first) return null;
+  const { channel, providerMessageId, report } = first;
   const [sent] = await tx
-    .select()
+    .select({ message: messages, locale: organizations.locale })
     .from(messages)
-    .where(and(eq(messages.id, id), eq(messages.channelId, channelId), eq(messages.direction, 'out'), isNull(messages.providerMessageId)))
-    .for('update');
+    .innerJoin(organizations, eq(organizations.id, messages.organizationId))
+    .where(and(eq(messages.id, report.callbackData!), eq(messages.channelId, channel.id), eq(messages.direction, 'out'), isNull(messages.providerMessageId)))
+    .for('update', { of: messages });
   if (!sent) return null;
-  await recordProviderId(tx, sent, providerMessageId, report.occurredAt, locale);
-  const [current] = await tx.select().from(messages).where(eq(messages.id, id));
-  if (current) await applyToMessage(tx, current, report, locale);
-  return 'applied';
+  const locale = resolveLocale(sent.locale);
+  const message = await recordProviderId(tx, sent.message, providerMessageId, report.occurredAt, locale);
+  return { message, locale };
 }
 
 /**
  * Records the provider id a send returned, marks the message sent, and applies any status reports
- * that arrived before it. Call inside a transaction.
+ * that arrived before it. Call inside a transaction. Returns the message as it is now.
  */
-export async function recordProviderId(tx: Db, message: Message, providerMessageId: string, sentAt: Date, locale: Locale): Promise<void> {
-  await lockProviderId(tx, message.channelId, providerMessageId);
+export async function recordProviderId(tx: Db, message: Message, providerMessageId: string, sentAt: Date, locale: Locale): Promise<Message> {
+  await lockKeys(tx, [lockKey(message.channelId, providerMessageId)]);
   const [withId] = await tx.update(messages).set({ providerMessageId, updatedAt: new Date() }).where(eq(messages.id, message.id)).returning();
-  let current = withId!;
-  const updated = await applyToMessage(tx, current, { status: 'sent', occurredAt: sentAt }, locale);
-  if (updated) current = updated;
-  const parked = await tx
-    .delete(pendingStatuses)
-    .where(and(eq(pendingStatuses.channelId, message.channelId), eq(pendingStatuses.providerMessageId, providerMessageId)))
-    .returning();
-  for (const p of parked.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
-    const report: StatusReport = {
-      status: p.status as DeliveryStatus,
-      occurredAt: p.occurredAt,
-      error: p.errorCode ? { code: p.errorCode, title: p.errorTitle } : undefined,
-    };
-    current = (await applyToMessage(tx, current, report, locale)) ?? current;
-  }
+  const parked = await takeParked(tx, message.channelId, [providerMessageId]);
+  const reports: StatusReport[] = [{ status: 'sent', occurredAt: sentAt }, ...(parked.get(providerMessageId) ?? [])];
+  const [updated] = await applyReports(tx, [{ message: withId!, reports, locale }]);
+  return updated ?? withId!;
 }
 
-/**
- * Moves one (locked) message forward and emits `message.status`; returns the updated row, or null
- * when the report changed nothing. Timestamps fill in once: `read` also implies `delivered`.
- */
-export async function applyToMessage(tx: Db, message: Message, report: StatusReport, locale: Locale): Promise<Message | null> {
-  const status = nextStatus(message.status, report.status);
-  const at = report.occurredAt;
-  const set: Partial<typeof messages.$inferInsert> = {};
-  if (status !== message.status) set.status = status;
-  const rank = RANK[report.status];
-  if (report.status !== 'failed') {
-    if (!message.sentAt) set.sentAt = at;
-    if (rank >= RANK.delivered && !message.deliveredAt) set.deliveredAt = at;
-    if (rank >= RANK.read && !message.readAt) set.readAt = at;
-  } else if (status === 'failed') {
-    if (!message.failedAt) set.failedAt = at;
-    if (report.error) {
-      set.errorCode = report.error.code;
-      set.errorTitle = report.error.title;
-    }
-  }
-  if (Object.keys(set).length === 0) return null;
-  set.updatedAt = new Date();
-  // The conversation's assignee (who may see the event) comes back with the updated row.
-  const [updated] = await tx
-    .update(messages)
-    .set(set)
-    .where(eq(messages.id, message.id))
-    .returning({
-      ...getTableColumns(messages),
-      assigneeId: sql<string | null>`(select c.assignee_id from conversations c where c.id = messages.conversation_id)`,
-    });
-  const { assigneeId, ...row } = updated!;
-  // Campaign sends are ordinary messages: their recipient follows the message (campaigns module).
-  if (isCampaignMessage(row.payload)) await onCampaignMessageStatus(tx, row);
-  await publishInboxEvent(tx, {
-    type: 'message.status',
-    organizationId: message.organizationId,
-    conversationId: message.conversationId,
-    assigneeId: assigneeId ?? null,
-    messageId: message.id,
-    isPrivate: message.isPrivate,
-    data: presentMessage(row, locale),
-  });
-  return row;
-}
-
-async function lockProviderId(tx: Db, channelId: string, providerMessageId: string) {
-  await rowsOf(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`msg:${channelId}:${providerMessageId}`}, 0))`);
-}
-
-/** {@link lockProviderId} and the organization's language, in one statement. */
-async function lockProviderIdReadingLocale(tx: Db, channelId: string, providerMessageId: string, organizationId: string): Promise<Locale> {
-  const [row] = await rowsOf<{ locale: string | null }>(
+/** Removes and returns the reports parked for these provider ids (call holding their locks). */
+export async function takeParked(tx: Db, channelId: string, providerMessageIds: string[]): Promise<Map<string, StatusReport[]>> {
+  const rows = await rowsOf<{ provider_message_id: string; status: DeliveryStatus; occurred_at: string | Date; error_code: string | null; error_title: string | null }>(
     tx,
-    sql`select pg_advisory_xact_lock(hashtextextended(${`msg:${channelId}:${providerMessageId}`}, 0))::text as locked,
-               (select locale from organizations where id = ${organizationId}) as locale`,
+    sql`delete from pending_statuses where channel_id = ${channelId} and provider_message_id = any(${pgTextArray(providerMessageIds)}::text[])
+        returning provider_message_id, status, occurred_at, error_code, error_title`,
   );
-  return resolveLocale(row?.locale);
+  const byId = new Map<string, StatusReport[]>();
+  // Parked in arrival order, as far as their timestamps tell.
+  rows.sort((a, b) => new Date(a.occurred_at).getTime() - new Date(b.occurred_at).getTime());
+  for (const p of rows) {
+    const report: StatusReport = { status: p.status, occurredAt: new Date(p.occurred_at), error: p.error_code ? { code: p.error_code, title: p.error_title } : undefined };
+    byId.set(p.provider_message_id, [...(byId.get(p.provider_message_id) ?? []), report]);
+  }
+  return byId;
+}
+
+/** The advisory-lock key of a provider message id on a channel (the send and status paths share it). */
+export function lockKey(channelId: string, providerMessageId: string): string {
+  return `msg:${channelId}:${providerMessageId}`;
+}
+
+/** Takes the per-id advisory locks in sorted order (every path sorts, so lock orders never cross). */
+export async function lockKeys(tx: Db, keys: string[]): Promise<void> {
+  const sorted = [...new Set(keys)].sort();
+  await rowsOf(tx, sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${pgTextArray(sorted)}::text[]) as k`);
+}
+
+/** A PostgreSQL text[] literal (elements quoted and escaped). */
+function pgTextArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }

@@ -32,7 +32,7 @@ export interface InboundRecord {
 }
 
 /** Message types that are not a new thing to answer: they neither reopen a chat nor count as unread. */
-const PASSIVE_TYPES = new Set(['reaction', 'system']);
+export const PASSIVE_TYPES = new Set(['reaction', 'system']);
 
 /** The outcome of recording an inbound message. */
 export interface InboundResult {
@@ -159,7 +159,7 @@ async function recordInTransaction(deps: Pick<Deps, 'queue'>, tx: Db, input: Inb
  * The contact's conversation on this channel, locked for the transaction: created on first contact,
  * reopened when closed (unless the message is passive, like a reaction). Returns which events to emit.
  */
-async function openConversation(
+export async function openConversation(
   tx: Db,
   channel: InboundRecord['channel'],
   contactId: string,
@@ -242,7 +242,7 @@ export function previewOf(type: string, body: string | null): string {
 }
 
 /** PostgreSQL text and jsonb cannot hold U+0000; a customer's message must not become unstorable because of one. */
-function withoutNul(record: InboundRecord): InboundRecord {
+export function withoutNul(record: InboundRecord): InboundRecord {
   const body = record.body?.replaceAll('\u0000', '') ?? null;
   const json = JSON.stringify(record.payload);
   const payload = json.includes('\\u0000') ? z.record(z.string(), z.unknown()).parse(JSON.parse(json.replaceAll('\\u0000', ''))) : record.payload;

@@ -1,9 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { type CampaignRow, messages, pendingStatuses } from '../../../db/schema/index.ts';
-import { rowsOf } from '../../../jobs/pg-queue.ts';
+import { type CampaignRow, messages } from '../../../db/schema/index.ts';
 import type { Locale } from '../../../shared/i18n.ts';
-import { applyToMessage, type DeliveryStatus } from '../../inbox/apply-status.ts';
+import { applyReports, lockKey, lockKeys, takeParked } from '../../inbox/apply-status.ts';
 
 const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
@@ -31,10 +30,9 @@ export async function recordAccepted(tx: Db, campaign: Pick<CampaignRow, 'channe
   if (accepted.length === 0) return;
   const wamids = accepted.map((a) => a.wamid).sort();
   const rows = accepted.map((a) => ({ id: a.messageId, wamid: a.wamid, at: a.at.toISOString() }));
-  await rowsOf(
+  await lockKeys(
     tx,
-    sql`select pg_advisory_xact_lock(hashtextextended('msg:' || ${campaign.channelId} || ':' || w, 0))
-        from unnest(${`{${wamids.map((w) => `"${w}"`).join(',')}}`}::text[]) as w order by w`,
+    wamids.map((w) => lockKey(campaign.channelId, w)),
   );
   await tx.execute(sql`update messages m set provider_message_id = x.wamid,
                          status = case when m.status = 'queued' then 'sent'::message_status else m.status end,
@@ -44,19 +42,15 @@ export async function recordAccepted(tx: Db, campaign: Pick<CampaignRow, 'channe
   await tx.execute(sql`update campaign_recipients r set status = 'sent', sent_at = coalesce(r.sent_at, x.at), updated_at = now()
                        from jsonb_to_recordset(${json(rows)}) as x(id uuid, wamid text, at timestamptz)
                        where r.message_id = x.id and r.status = 'sending'`);
-  const parked = await tx
-    .delete(pendingStatuses)
-    .where(and(eq(pendingStatuses.channelId, campaign.channelId), inArray(pendingStatuses.providerMessageId, wamids)))
-    .returning();
-  if (parked.length === 0) return;
+  const parked = await takeParked(tx, campaign.channelId, wamids);
+  if (parked.size === 0) return;
   const byWamid = new Map(accepted.map((a) => [a.wamid, a.messageId]));
-  for (const p of parked.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())) {
-    const messageId = byWamid.get(p.providerMessageId);
-    if (!messageId) continue;
-    const [message] = await tx.select().from(messages).where(eq(messages.id, messageId)).for('update');
-    if (!message) continue;
-    await applyToMessage(tx, message, { status: p.status as DeliveryStatus, occurredAt: p.occurredAt, error: p.errorCode ? { code: p.errorCode, title: p.errorTitle } : undefined }, locale);
-  }
+  const ids = [...parked.keys()].map((w) => byWamid.get(w)).filter((id): id is string => Boolean(id));
+  const locked = await tx.select().from(messages).where(inArray(messages.id, ids)).for('update');
+  await applyReports(
+    tx,
+    locked.map((message) => ({ message, reports: parked.get(message.providerMessageId ?? '') ?? [], locale })),
+  );
 }
 
 /** Marks refused sends failed (message and recipient) with Meta's code, in one statement each. */

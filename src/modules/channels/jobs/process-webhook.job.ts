@@ -6,8 +6,8 @@ import type { Database } from '../../../db/client.ts';
 import { channels, webhookEvents } from '../../../db/schema/index.ts';
 import { coalesce } from '../../../jobs/coalesce.ts';
 import { defineJob, type JobHandler } from '../../../jobs/queue.ts';
-import { applyProviderStatus } from '../../inbox/apply-status.ts';
-import { recordInboundMessage } from '../../inbox/record-inbound.ts';
+import { statusApplier } from '../../inbox/apply-status.ts';
+import { inboundRecorder } from '../../inbox/record-inbound-batch.ts';
 import { applyTemplateStatusUpdates } from '../../templates/index.ts';
 import { onInboundMessage } from '../../assistant/index.ts';
 import { toInboundRecord, toStatusReport } from '../whatsapp-inbound.ts';
@@ -46,6 +46,11 @@ export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'l
     );
     return items.map(() => undefined);
   });
+  // Statuses of deliveries processed at the same time share one transaction (a campaign's webhooks
+  // are mostly statuses: a handful of statements per batch instead of several per status).
+  const applyStatus = statusApplier(deps);
+  // Likewise new customers' messages: one transaction per channel and batch (inbox module).
+  const recordInbound = inboundRecorder(deps);
   return async ({ eventId }) => {
     const row = await load(eventId);
     if (!row || row.event.processedAt) return;
@@ -61,21 +66,19 @@ export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'l
     notes.push(...parsed.malformed);
     const ours = (phoneNumberId: string) => phoneNumberId === channel.phoneNumberId;
 
-    for (const message of parsed.messages) {
-      if (!ours(message.phoneNumberId)) {
-        notes.push(`message ${message.wamid} is for phone number ${message.phoneNumberId}, not this channel's`);
-        continue;
-      }
-      // Also on a duplicate: if a crash came between recording and enqueueing, this enqueues it (same key).
-      await onInboundMessage(deps, await recordInboundMessage(deps, toInboundRecord(channel, message)));
-    }
-    for (const status of parsed.statuses) {
-      if (!ours(status.phoneNumberId)) {
-        notes.push(`status of ${status.wamid} is for phone number ${status.phoneNumberId}, not this channel's`);
-        continue;
-      }
-      await applyProviderStatus(deps, channel, status.wamid, toStatusReport(status));
-    }
+    const inbound = parsed.messages.filter((message) => {
+      if (ours(message.phoneNumberId)) return true;
+      notes.push(`message ${message.wamid} is for phone number ${message.phoneNumberId}, not this channel's`);
+      return false;
+    });
+    // Also on a duplicate: if a crash came between recording and enqueueing, this enqueues it (same key).
+    await Promise.all(inbound.map(async (message) => onInboundMessage(deps, await recordInbound(toInboundRecord(channel, message)))));
+    const statuses = parsed.statuses.filter((status) => {
+      if (ours(status.phoneNumberId)) return true;
+      notes.push(`status of ${status.wamid} is for phone number ${status.phoneNumberId}, not this channel's`);
+      return false;
+    });
+    await Promise.all(statuses.map((status) => applyStatus({ channel, providerMessageId: status.wamid, report: toStatusReport(status) })));
     for (const error of parsed.errors) notes.push(`WhatsApp reported error ${error.code}: ${error.title}${error.details ? ` (${error.details})` : ''}`);
     if (parsed.templateUpdates.length) {
       const applied = await applyTemplateStatusUpdates(db, channel, parsed.templateUpdates);

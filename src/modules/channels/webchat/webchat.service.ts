@@ -4,7 +4,7 @@ import type { Deps } from '../../../container.ts';
 import { type Channel, channels, contacts, conversations, files, type Message, messages, type StoredFile, webchatVisitors } from '../../../db/schema/index.ts';
 import { AppError, notFound, unauthenticated, validationError } from '../../../shared/errors.ts';
 import { newId } from '../../../shared/ids.ts';
-import { applyToMessage } from '../../inbox/apply-status.ts';
+import { applyReports } from '../../inbox/apply-status.ts';
 import { findOrCreateContactForChannel } from '../../inbox/contact-link.ts';
 import { loadInboxSettings } from '../../inbox/inbox-settings.ts';
 import { recordInboundMessage } from '../../inbox/record-inbound.ts';
@@ -177,7 +177,11 @@ export async function markVisitorMessages(deps: Pick<Deps, 'database'>, channel:
       .from(messages)
       .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'out'), eq(messages.isPrivate, false), inArray(messages.status, [...pending])))
       .for('update');
-    for (const m of rows) await applyToMessage(tx, m, { status, occurredAt: new Date() }, locale);
+    const occurredAt = new Date();
+    await applyReports(
+      tx,
+      rows.map((message) => ({ message, reports: [{ status, occurredAt }], locale })),
+    );
     return rows.length;
   });
 }

@@ -1,0 +1,206 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWebhookBody } from '../../adapters/whatsapp-cloud/index.ts';
+import { conversations, type Message, messages, pendingStatuses } from '../../db/schema/index.ts';
+import { createTestContext, json, type TestContext } from '../../../test/support/context.ts';
+import { call, createOrg, type TestOrg } from '../../../test/support/factories.ts';
+import { newId } from '../../shared/ids.ts';
+import { recordProviderId } from './apply-status.ts';
+
+const PHONE_NUMBER_ID = '109100200300400';
+const APP_SECRET = 'apply-status-app-secret';
+const CUSTOMER = '5491155550100';
+const T0 = 1_790_000_000;
+
+type Status = { id: string; status: string; timestamp: number; error?: { code: number; title: string } };
+
+/** One signed delivery with the given statuses, exactly as Meta batches them. */
+function statusesBody(statuses: Status[]): string {
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: '15550002222', phone_number_id: PHONE_NUMBER_ID },
+    statuses: statuses.map((s) => ({
+      id: s.id,
+      status: s.status,
+      timestamp: String(s.timestamp),
+      recipient_id: CUSTOMER,
+      ...(s.error ? { errors: [{ code: s.error.code, title: s.error.title }] } : {}),
+    })),
+  };
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ value, field: 'messages' }] }] });
+}
+
+describe('status webhooks applied in batches', () => {
+  let ctx: TestContext;
+  let org: TestOrg;
+  let channelId: string;
+  let conversationId: string;
+  let seq = 0;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    org = await createOrg(ctx);
+    const res = await call(ctx, org.owner, 'POST', '/api/v1/channels', {
+      type: 'whatsapp',
+      name: 'Statuses',
+      phoneNumberId: PHONE_NUMBER_ID,
+      wabaId: '102290129340398',
+      accessToken: 'EAAG-status-token-0123456789',
+      appSecret: APP_SECRET,
+    });
+    expect(res.statusCode).toBe(201);
+    channelId = json<{ id: string }>(res).id;
+    // The customer writes first: that makes the contact and the conversation the team answers in.
+    const inbound = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550002222', phone_number_id: PHONE_NUMBER_ID },
+                contacts: [{ profile: { name: 'Lucía' }, wa_id: CUSTOMER }],
+                messages: [{ from: CUSTOMER, id: 'wamid.STATUS.IN.1', timestamp: String(T0), type: 'text', text: { body: 'Hola' } }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect((await post(inbound)).statusCode).toBe(200);
+    await ctx.runJobs();
+    const [conversation] = await ctx.container.database.db.select().from(conversations).where(eq(conversations.channelId, channelId));
+    conversationId = conversation!.id;
+  });
+
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  const post = (body: string) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: `/webhooks/whatsapp/${channelId}`,
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(body, APP_SECRET) },
+      payload: body,
+    });
+
+  /** Outbound messages as sends leave them: `sent` with WhatsApp's id, or still `queued` without one. */
+  async function outbound(count: number, state: 'sent' | 'queued' = 'sent'): Promise<Message[]> {
+    const rows = Array.from({ length: count }, () => {
+      const n = ++seq;
+      return {
+        id: newId(),
+        organizationId: org.organizationId,
+        conversationId,
+        channelId,
+        direction: 'out' as const,
+        type: 'text',
+        body: `Respuesta ${n}`,
+        authorType: 'member' as const,
+        status: state,
+        providerMessageId: state === 'sent' ? `wamid.STATUS.OUT.${n}` : null,
+        sentAt: state === 'sent' ? new Date((T0 + 1) * 1000) : null,
+      };
+    });
+    return ctx.container.database.db.insert(messages).values(rows).returning();
+  }
+
+  const reload = async (list: Message[]) => {
+    const rows = await ctx.container.database.db
+      .select()
+      .from(messages)
+      .where(inArray(
+        messages.id,
+        list.map((m) => m.id),
+      ));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return list.map((m) => byId.get(m.id)!);
+  };
+
+  it('applies every status of many deliveries, in any order, once per message', async () => {
+    const [a, b, c, d] = await outbound(4);
+    const deliveries = [
+      statusesBody([
+        { id: a!.providerMessageId!, status: 'read', timestamp: T0 + 30 },
+        { id: b!.providerMessageId!, status: 'delivered', timestamp: T0 + 10 },
+        { id: c!.providerMessageId!, status: 'failed', timestamp: T0 + 5, error: { code: 131026, title: 'Message undeliverable' } },
+      ]),
+      statusesBody([{ id: a!.providerMessageId!, status: 'delivered', timestamp: T0 + 20 }]),
+      statusesBody([{ id: b!.providerMessageId!, status: 'sent', timestamp: T0 + 2 }]),
+      statusesBody([{ id: d!.providerMessageId!, status: 'delivered', timestamp: T0 + 12 }]),
+      statusesBody([{ id: 'wamid.STATUS.UNKNOWN.1', status: 'delivered', timestamp: T0 + 40 }]),
+    ];
+    // Delivered together: the processing jobs run at the same time and share their status transactions.
+    const answers = await Promise.all(deliveries.map(post));
+    expect(answers.map((r) => r.statusCode)).toEqual(deliveries.map(() => 200));
+    await ctx.runJobs();
+
+    const [ra, rb, rc, rd] = await reload([a!, b!, c!, d!]);
+    // Read before delivered: read wins, and reading implies delivery (the earliest report's time).
+    expect(ra).toMatchObject({ status: 'read', deliveredAt: new Date((T0 + 30) * 1000), readAt: new Date((T0 + 30) * 1000) });
+    // A late `sent` never moves a delivered message back.
+    expect(rb).toMatchObject({ status: 'delivered', deliveredAt: new Date((T0 + 10) * 1000) });
+    expect(rc).toMatchObject({ status: 'failed', errorCode: '131026', failedAt: new Date((T0 + 5) * 1000) });
+    expect(rc!.errorTitle).toContain('Message undeliverable');
+    expect(rd).toMatchObject({ status: 'delivered' });
+    // The status of a message Charla has not recorded yet waits for it.
+    const parked = await ctx.container.database.db.select().from(pendingStatuses).where(eq(pendingStatuses.providerMessageId, 'wamid.STATUS.UNKNOWN.1'));
+    expect(parked.map((p) => p.status)).toEqual(['delivered']);
+
+    // The same deliveries again (Meta retries with other bytes too) change nothing.
+    const before = await reload([a!, b!, c!, d!]);
+    await Promise.all(deliveries.map((body) => post(body.replace('"whatsapp_business_account"', '"whatsapp_business_account" '))));
+    await ctx.runJobs();
+    expect(await reload([a!, b!, c!, d!])).toEqual(before);
+  });
+
+  it('applies parked reports in the order they arrived when the send records its id', async () => {
+    const [queued] = await outbound(1, 'queued');
+    const wamid = 'wamid.STATUS.LATE.1';
+    // WhatsApp reported the failure before the send call's answer was recorded.
+    expect((await post(statusesBody([{ id: wamid, status: 'failed', timestamp: T0 + 50, error: { code: 131047, title: 'Re-engagement message' } }]))).statusCode).toBe(200);
+    await ctx.runJobs();
+    const db = ctx.container.database.db;
+    expect(await db.select().from(pendingStatuses).where(eq(pendingStatuses.providerMessageId, wamid))).toHaveLength(1);
+
+    // Recorded later (our clock is ahead of Meta's timestamp): the failure still stands.
+    const sentAt = new Date();
+    const after = await db.transaction(async (tx) => {
+      const [locked] = await tx.select().from(messages).where(eq(messages.id, queued!.id)).for('update');
+      return recordProviderId(tx, locked!, wamid, sentAt, 'es');
+    });
+    expect(after).toMatchObject({ providerMessageId: wamid, status: 'failed', errorCode: '131047' });
+    expect(await db.select().from(pendingStatuses).where(and(eq(pendingStatuses.channelId, channelId), eq(pendingStatuses.providerMessageId, wamid)))).toHaveLength(0);
+  });
+
+  it('adopts a send whose answer was lost from the message id WhatsApp echoes back', async () => {
+    const [queued] = await outbound(1, 'queued');
+    const wamid = 'wamid.STATUS.ADOPT.1';
+    const body = statusesBody([
+      { id: wamid, status: 'sent', timestamp: T0 + 60 },
+      { id: wamid, status: 'delivered', timestamp: T0 + 61 },
+    ]).replace(/"recipient_id"/g, `"biz_opaque_callback_data":"${queued!.id}","recipient_id"`);
+    expect((await post(body)).statusCode).toBe(200);
+    await ctx.runJobs();
+    const [row] = await reload([queued!]);
+    expect(row).toMatchObject({ providerMessageId: wamid, status: 'delivered', sentAt: new Date((T0 + 60) * 1000), deliveredAt: new Date((T0 + 61) * 1000) });
+  });
+
+  it('keeps up with a burst of concurrent deliveries, each status applied exactly once', async () => {
+    const sent = await outbound(60);
+    const bodies = sent.flatMap((m, i) => [
+      statusesBody([{ id: m.providerMessageId!, status: 'delivered', timestamp: T0 + 100 + i }]),
+      statusesBody([{ id: m.providerMessageId!, status: 'read', timestamp: T0 + 200 + i }]),
+    ]);
+    const answers = await Promise.all(bodies.map(post));
+    expect(answers.every((r) => r.statusCode === 200)).toBe(true);
+    await ctx.runJobs();
+    const rows = await reload(sent);
+    expect(rows.map((r) => r.status)).toEqual(sent.map(() => 'read'));
+    expect(rows.every((r, i) => r.deliveredAt?.getTime() === (T0 + 100 + i) * 1000 || r.deliveredAt?.getTime() === (T0 + 200 + i) * 1000)).toBe(true);
+  });
+});
