@@ -8,6 +8,7 @@ import { newId } from '../../shared/ids.ts';
 import { onInboundsForCampaigns } from '../campaigns/campaign-hooks.ts';
 import { contactLockKey, findOrCreateContactsByWaId } from '../contacts/index.ts';
 import { lockKey as messageLockKey, lockKeys } from './apply-status.ts';
+import { type Routing, routeConversation } from './assignment.ts';
 import { loadInboxSettings } from './inbox-settings.ts';
 import { downloadMediaJob } from './jobs/download-media.job.ts';
 import { presentMessage } from './message-view.ts';
@@ -117,16 +118,45 @@ export async function recordInboundBatch(deps: Pick<Deps, 'queue' | 'database'>,
         .for('update');
       const byContact = new Map<string, Conversation>(locked.map((c) => [c.contactId, c]));
       const conversationEvents: InboxEvent[] = [];
-      for (const contactId of wanted) {
-        const existing = byContact.get(contactId);
-        const active = fresh.filter((f) => contactOf(f) === contactId && !PASSIVE_TYPES.has(f.record.type));
-        if (existing && (existing.status !== 'closed' || active.length === 0)) continue;
-        const opened = await openConversation(tx, channel, contactId, settings.tickets, active.length === 0);
-        byContact.set(contactId, opened.conversation);
-        for (const type of opened.events) {
-          const c = opened.conversation;
-          conversationEvents.push({ type, organizationId: channel.organizationId, conversationId: c.id, assigneeId: c.assigneeId, data: { status: c.status, assigneeId: c.assigneeId } });
+      const announce = (c: Conversation, types: InboxEvent['type'][]) => {
+        for (const type of types) conversationEvents.push({ type, organizationId: channel.organizationId, conversationId: c.id, assigneeId: c.assigneeId, data: { status: c.status, assigneeId: c.assigneeId } });
+      };
+      // First contacts: their conversations in one insert (unique per channel and contact, so a
+      // concurrent creator's row is simply found), routed by the ticket rules — one by one only when
+      // round-robin assignment has to pick an agent for each.
+      const missing = wanted.filter((contactId) => !byContact.has(contactId));
+      if (missing.length) {
+        const roundRobin = settings.tickets.enabled && settings.tickets.autoAssignment === 'round_robin';
+        const routes: { id: string; contact_id: string; status: Routing['status']; assignee_id: string | null }[] = [];
+        let shared: Routing | undefined;
+        for (const contactId of missing) {
+          const routing = roundRobin ? await routeConversation(tx, channel.organizationId, settings.tickets, { kind: 'created' }) : (shared ??= await routeConversation(tx, channel.organizationId, settings.tickets, { kind: 'created' }));
+          routes.push({ id: newId(), contact_id: contactId, status: routing.status, assignee_id: routing.assigneeId });
         }
+        await tx.execute(sql`insert into conversations (id, organization_id, channel_id, contact_id, status, assignee_id)
+          select r.id, ${channel.organizationId}, ${channel.id}, r.contact_id, r.status::conversation_status, r.assignee_id
+          from jsonb_to_recordset(${JSON.stringify(routes)}::jsonb) as r(id uuid, contact_id uuid, status text, assignee_id uuid)
+          order by r.contact_id
+          on conflict do nothing`);
+        const created = await tx
+          .select()
+          .from(conversations)
+          .where(and(eq(conversations.channelId, channel.id), inArray(conversations.contactId, missing)))
+          .orderBy(asc(conversations.id))
+          .for('update');
+        for (const c of created) {
+          byContact.set(c.contactId, c);
+          announce(c, c.assigneeId ? ['conversation.updated', 'conversation.assigned'] : ['conversation.updated']);
+        }
+      }
+      // Closed conversations reopen by the single path's rules (previous agent, reassignment).
+      for (const contactId of wanted) {
+        const existing = byContact.get(contactId)!;
+        const active = fresh.some((f) => contactOf(f) === contactId && !PASSIVE_TYPES.has(f.record.type));
+        if (existing.status !== 'closed' || !active) continue;
+        const opened = await openConversation(tx, channel, contactId, settings.tickets, false);
+        byContact.set(contactId, opened.conversation);
+        announce(opened.conversation, opened.events);
       }
       const conversationOf = (f: (typeof fresh)[number]) => byContact.get(contactOf(f))!;
 
