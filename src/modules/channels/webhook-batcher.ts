@@ -9,6 +9,8 @@ import type { WebhookChannel } from './webhook-channel-cache.ts';
 
 /** Queue priority of webhook processing (see where it is used). */
 const WEBHOOK_PRIORITY = 5;
+/** Deliveries per processing job at most (a job's deliveries share their batched statements). */
+const JOB_EVENTS = 64;
 
 /** The outcome of storing one delivery. */
 export interface StoredWebhook {
@@ -41,8 +43,8 @@ interface Pending {
 /**
  * Group commit for webhook deliveries. Every request's delivery joins a queue; a flush writes all that
  * are waiting in ONE transaction — a multi-row insert of the events (deduplicated on channel + body
- * hash, repeats only counted) and a multi-row enqueue of their processing jobs (idempotency key = the
- * event id) — and each request is answered only after that transaction committed. A flush starts on
+ * hash, repeats only counted) and ONE processing job for the new ones (up to 64 deliveries a job, whose
+ * messages and statuses are then recorded with shared statements) — and each request is answered only after that transaction committed. A flush starts on
  * the next turn of the event loop (no timer: nothing waits when the database is idle); when
  * `maxConcurrent` flushes are already running, new deliveries accumulate and go together in the next
  * one, so batches grow with the load instead of the transactions. A failed flush fails every delivery
@@ -122,9 +124,8 @@ export class WebhookBatcher {
 /**
  * Writes deliveries in one transaction and returns, for each (in order), its event id and whether it
  * was a repeat. Deliveries with the same channel and bytes — in this batch or stored before — are one
- * row whose `received_count` counts them all; a job is enqueued for every row not processed yet (its
- * key is the event id, so a job that already exists is not created twice: a retry after a crash
- * between the two inserts creates the missing one).
+ * row whose `received_count` counts them all. The rows this transaction created get their processing
+ * job(s) in the same transaction — so a stored delivery always has one, and a repeat never a second.
  */
 async function writeBatch(deps: Pick<Deps, 'database' | 'queue'>, batch: Pending[]): Promise<StoredWebhook[]> {
   const groups = new Map<string, { id: string; first: Pending; count: number }>();
@@ -148,14 +149,16 @@ async function writeBatch(deps: Pick<Deps, 'database' | 'queue'>, batch: Pending
           on conflict (channel_id, body_sha256) do update set received_count = webhook_events.received_count + excluded.received_count
           returning id, channel_id, body_sha256, processed_at is not null as processed`,
     );
-    const unprocessed = written.filter((w) => !w.processed);
-    await deps.queue.enqueueMany(
-      processWebhookJob,
-      // Ahead of other due jobs (assistant turns, imports…): what customers write reaches the inbox first,
-      // and statuses keep campaigns' recipient states current. Campaign dispatch (priority 10) stays first.
-      unprocessed.map((w) => ({ payload: { eventId: w.id }, options: { idempotencyKey: w.id, priority: WEBHOOK_PRIORITY } })),
-      tx,
-    );
+    // One processing job for the deliveries this transaction stored (a repeat of a stored delivery
+    // already has its job, enqueued in the transaction that stored it). Ahead of other due jobs
+    // (assistant turns, imports…): what customers write reaches the inbox first, and statuses keep
+    // campaigns' recipient states current. Campaign dispatch (priority 10) stays first.
+    const created = new Set(rows.map((r) => r.id));
+    const fresh = written.filter((w) => created.has(w.id) && !w.processed).map((w) => w.id);
+    for (let i = 0; i < fresh.length; i += JOB_EVENTS) {
+      const eventIds = fresh.slice(i, i + JOB_EVENTS);
+      await deps.queue.enqueue(processWebhookJob, { eventIds }, { idempotencyKey: eventIds[0]!, priority: WEBHOOK_PRIORITY, tx });
+    }
     return new Map(written.map((w) => [`${w.channel_id}:${w.body_sha256}`, w.id]));
   });
 

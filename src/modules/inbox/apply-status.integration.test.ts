@@ -5,7 +5,7 @@ import { conversations, type Message, messages, pendingStatuses } from '../../db
 import { createTestContext, json, type TestContext } from '../../../test/support/context.ts';
 import { call, createOrg, type TestOrg } from '../../../test/support/factories.ts';
 import { newId } from '../../shared/ids.ts';
-import { recordProviderId } from './apply-status.ts';
+import { applyProviderStatuses, recordProviderId } from './apply-status.ts';
 
 const PHONE_NUMBER_ID = '109100200300400';
 const APP_SECRET = 'apply-status-app-secret';
@@ -202,5 +202,16 @@ describe('status webhooks applied in batches', () => {
     const rows = await reload(sent);
     expect(rows.map((r) => r.status)).toEqual(sent.map(() => 'read'));
     expect(rows.every((r, i) => r.deliveredAt?.getTime() === (T0 + 100 + i) * 1000 || r.deliveredAt?.getTime() === (T0 + 200 + i) * 1000)).toBe(true);
+  });
+
+  it('applies a batch larger than one statement can notify about (hundreds of statuses in one transaction)', async () => {
+    const sent = await outbound(250);
+    const channel = { id: channelId, organizationId: org.organizationId };
+    const outcomes = await applyProviderStatuses(
+      ctx.container,
+      sent.map((m, i) => ({ channel, providerMessageId: m.providerMessageId!, report: { status: 'delivered' as const, occurredAt: new Date((T0 + 300 + i) * 1000) } })),
+    );
+    expect(outcomes).toEqual(sent.map(() => 'applied'));
+    expect((await reload(sent)).every((r) => r.status === 'delivered')).toBe(true);
   });
 });

@@ -45,8 +45,15 @@ export async function publishInboxEvent(db: Db, event: InboxEvent): Promise<void
  * trip of its own. Same delivery rules as {@link publishInboxEvent}.
  */
 export function inboxNotifications(events: InboxEvent[]): SQL<string> {
-  const calls = events.map((event) => sql`pg_notify(${INBOX_EVENTS_CHANNEL}, ${notificationPayload(event)})::text`);
-  return sql<string>`concat(${sql.join(calls, sql`, `)})`;
+  return concatAll(events.map((event) => sql`pg_notify(${INBOX_EVENTS_CHANNEL}, ${notificationPayload(event)})::text`));
+}
+
+/** `concat(...)` of any number of parts (PostgreSQL functions take at most 100 arguments: nested beyond). Evaluated in order. */
+function concatAll(parts: SQL[]): SQL<string> {
+  if (parts.length <= 100) return sql<string>`concat(${sql.join(parts, sql`, `)})`;
+  const groups: SQL[] = [];
+  for (let i = 0; i < parts.length; i += 100) groups.push(concatAll(parts.slice(i, i + 100)));
+  return concatAll(groups);
 }
 
 function notificationPayload(event: InboxEvent): string {

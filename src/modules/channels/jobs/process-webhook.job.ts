@@ -13,19 +13,21 @@ import { onInboundMessage } from '../../assistant/index.ts';
 import { toInboundRecord, toStatusReport } from '../whatsapp-inbound.ts';
 
 /**
- * Processes one stored webhook delivery: every entry, change, message and status in it. Idempotent:
+ * Processes stored webhook deliveries — the ones stored in one ingest transaction (`eventIds`; a single
+ * `eventId` from earlier versions too): every entry, change, message and status in them. Idempotent:
  * messages are deduplicated on their wamid and statuses only move forward, so running it again after
- * a crash (or for a delivery Meta repeated with different bytes) changes nothing.
+ * a crash (or for a delivery Meta repeated with different bytes) changes nothing, and a delivery
+ * already processed is skipped.
  */
 export const processWebhookJob = defineJob({
   name: 'channels.process-webhook',
-  payload: z.object({ eventId: z.uuid() }),
+  payload: z.union([z.object({ eventIds: z.array(z.uuid()).min(1).max(1_000) }), z.object({ eventId: z.uuid() })]),
   maxAttempts: 10,
   backoff: { baseMs: 2_000, maxMs: 10 * 60_000 },
 });
 
 /** The handler. */
-export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'logger'>): JobHandler<{ eventId: string }> {
+export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'logger'>): JobHandler<{ eventIds: string[] } | { eventId: string }> {
   const db = deps.database.db;
   // Deliveries claimed together are loaded, and marked processed, with one statement per batch
   // (instead of two per delivery); each job still waits for its own row to be stored.
@@ -51,7 +53,16 @@ export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'l
   const applyStatus = statusApplier(deps);
   // Likewise new customers' messages: one transaction per channel and batch (inbox module).
   const recordInbound = inboundRecorder(deps);
-  return async ({ eventId }) => {
+  // The deliveries of a job are processed side by side, so their messages and statuses share the
+  // batched transactions above; one that fails does not stop the others (the job's retry skips those
+  // already processed).
+  return async (payload) => {
+    const ids = 'eventIds' in payload ? payload.eventIds : [payload.eventId];
+    const failed = (await Promise.allSettled(ids.map(processEvent))).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+
+  async function processEvent(eventId: string): Promise<void> {
     const row = await load(eventId);
     if (!row || row.event.processedAt) return;
     const { event, channel } = row;
@@ -96,7 +107,7 @@ export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'l
         .set({ lastWebhookAt: sql`now()` })
         .where(sql`${channels.id} = ${channel.id} and (${channels.lastWebhookAt} is null or ${channels.lastWebhookAt} < now() - interval '1 minute')`);
     }
-  };
+  }
 }
 
 /** When this process last recorded a channel's `last_webhook_at` (per database handle). */
