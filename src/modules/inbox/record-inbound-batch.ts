@@ -1,6 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../../container.ts';
-import type { Db } from '../../db/client.ts';
 import { type Conversation, conversations, type Message, messages } from '../../db/schema/index.ts';
 import { coalesce } from '../../jobs/coalesce.ts';
 import { rowsOf } from '../../jobs/pg-queue.ts';
@@ -130,7 +129,8 @@ export async function recordInboundBatch(deps: Pick<Deps, 'queue' | 'database'>,
         const routes: { id: string; contact_id: string; status: Routing['status']; assignee_id: string | null }[] = [];
         let shared: Routing | undefined;
         for (const contactId of missing) {
-          const routing = roundRobin ? await routeConversation(tx, channel.organizationId, settings.tickets, { kind: 'created' }) : (shared ??= await routeConversation(tx, channel.organizationId, settings.tickets, { kind: 'created' }));
+          if (roundRobin || !shared) shared = await routeConversation(tx, channel.organizationId, settings.tickets, { kind: 'created' });
+          const routing = shared;
           routes.push({ id: newId(), contact_id: contactId, status: routing.status, assignee_id: routing.assigneeId });
         }
         await tx.execute(sql`insert into conversations (id, organization_id, channel_id, contact_id, status, assignee_id)
