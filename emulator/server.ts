@@ -109,7 +109,10 @@ export async function buildEmulatorApp(options: Pick<EmulatorOptions, 'logger' |
   registerTemplateRoutes(app, ctx);
   registerUploadRoutes(app, ctx);
   registerObjectRoutes(app, ctx);
-  app.addHook('onClose', async () => state.cancelTimers());
+  app.addHook('onClose', async () => {
+    state.close();
+    webhooks.close();
+  });
   return { app, ctx };
 }
 
@@ -126,7 +129,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     state: ctx.state,
     app,
     close: async () => {
-      ctx.state.cancelTimers();
+      ctx.state.close();
+      ctx.webhooks.close();
       await app.close();
     },
   };

@@ -146,6 +146,7 @@ export class EmulatorState {
   #clockOffsetMs = 0;
   #mediaBytes = 0;
   readonly #timers = new Set<NodeJS.Timeout>();
+  #closed = false;
   readonly #initialConfig: EmulatorConfig;
 
   constructor(config: EmulatorConfig = DEFAULT_EMULATOR_CONFIG) {
@@ -164,8 +165,9 @@ export class EmulatorState {
     this.#clockOffsetMs += ms;
   }
 
-  /** Runs `fn` after `ms`; the timer is cancelled by `reset()` and `close()`. */
+  /** Runs `fn` after `ms`; the timer is cancelled by `reset()` and `close()` (and none is set after `close()`). */
   schedule(ms: number, fn: () => void): void {
+    if (this.#closed) return;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       fn();
@@ -194,6 +196,15 @@ export class EmulatorState {
   cancelTimers(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+  }
+
+  /**
+   * The emulator stopped: cancels every timer and sets no new one, so a delivery that was in flight
+   * does not schedule retries against a business that may be gone too.
+   */
+  close(): void {
+    this.#closed = true;
+    this.cancelTimers();
   }
 
   /** The phone number whose access token this is, when it is one. */

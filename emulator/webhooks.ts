@@ -30,10 +30,18 @@ export const metadataOf = (phone: PhoneNumber) => ({ display_phone_number: phone
  * emulator compresses that into `webhookRetry`). Optional duplicate deliveries mimic at-least-once.
  */
 export class WebhookDispatcher {
+  /** Aborted when the emulator closes: deliveries in flight stop with it. */
+  readonly #closing = new AbortController();
+
   constructor(
     private readonly state: EmulatorState,
     private readonly logger?: FastifyBaseLogger,
   ) {}
+
+  /** Aborts the deliveries in flight; nothing is retried afterwards (see `EmulatorState.close`). */
+  close(): void {
+    this.#closing.abort();
+  }
 
   /** Queues `payload` for `phone`'s webhook URL after `delayMs`. Returns the delivery id. */
   deliver(phone: PhoneNumber, kind: DeliveryRecord['kind'], payload: unknown, delayMs = 0): string {
@@ -81,7 +89,7 @@ export class WebhookDispatcher {
           'user-agent': 'facebookexternalua',
         },
         body: record.body,
-        signal: AbortSignal.timeout(retry.timeoutMs),
+        signal: AbortSignal.any([this.#closing.signal, AbortSignal.timeout(retry.timeoutMs)]),
       });
       record.lastStatus = response.status;
       await response.body?.cancel();
@@ -93,6 +101,11 @@ export class WebhookDispatcher {
       record.lastError = `HTTP ${response.status}`;
     } catch (err) {
       record.lastError = err instanceof Error ? err.message : String(err);
+    }
+    if (this.#closing.signal.aborted) {
+      record.state = 'failed';
+      record.lastError = 'the emulator closed';
+      return;
     }
     if (record.attempts >= retry.maxAttempts) {
       record.state = 'failed';

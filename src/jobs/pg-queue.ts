@@ -297,10 +297,15 @@ export class JobRunner {
     const definition = this.#definitions.get(job.name)?.definition;
     const controller = new AbortController();
     const leaseMs = definition?.leaseMs ?? DEFAULT_LEASE_MS;
-    const done = this.#execute(job, controller).finally(() => {
-      this.#inFlight.delete(job.id);
-      this.#wake?.();
-    });
+    const done = this.#execute(job, controller)
+      // Recording the outcome failed (the database went away): the job stays `running` under this
+      // worker's lease and is requeued when the lease lapses. Nobody awaits `done` until a stop, so
+      // a rejection here would surface as an unhandled one.
+      .catch((err: unknown) => this.logger.error({ err, jobId: job.id, job: job.name }, 'could not record the outcome of a job'))
+      .finally(() => {
+        this.#inFlight.delete(job.id);
+        this.#wake?.();
+      });
     this.#inFlight.set(job.id, { controller, done, leaseMs });
   }
 

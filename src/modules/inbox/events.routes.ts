@@ -41,7 +41,8 @@ export function eventFor(principal: Principal, tickets: InboxSettings['tickets']
 /** `GET /api/v1/events`: the organization's inbox events as server-sent events, filtered by visibility. */
 export function registerEventRoutes(app: App, deps: Deps) {
   const open = new Set<ServerResponse>();
-  app.addHook('onClose', async () => {
+  // preClose: the server only finishes closing once every stream has ended (onClose would come after).
+  app.addHook('preClose', async () => {
     for (const raw of open) raw.end();
   });
 

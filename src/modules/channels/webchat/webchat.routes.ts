@@ -67,7 +67,8 @@ function limit(max: number, perMs = 60_000) {
  */
 export function registerWebchatRoutes(app: App, deps: Deps) {
   const streams = new Set<ServerResponse>();
-  app.addHook('onClose', async () => {
+  // preClose: the server only finishes closing once every stream has ended (onClose would come after).
+  app.addHook('preClose', async () => {
     for (const raw of streams) raw.end();
   });
   const ownOrigin = new URL(deps.config.publicUrl).origin;
