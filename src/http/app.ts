@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController, type onRequestHookHandler } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../container.ts';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
@@ -22,6 +22,7 @@ import { registerTeamRoutes } from '../modules/identity/team.routes.ts';
 import { registerMailRoutes } from '../modules/mail/mail.routes.ts';
 import { registerOrganizationRoutes } from '../modules/organizations/organizations.routes.ts';
 import { randomToken } from '../shared/ids.ts';
+import { logRequestCompleted } from '../shared/logger.ts';
 import type { App } from './app-types.ts';
 import { authHook } from './auth.ts';
 import { registerDocs } from './docs.ts';
@@ -29,7 +30,8 @@ import { registerHealthRoutes } from './health.ts';
 import { registerMetrics } from './metrics.ts';
 import { API_TAGS } from './api-tags.ts';
 import { errorHandler, sendProblem } from './problem.ts';
-import { apiRateKey } from './rate-limits.ts';
+import { ApiRateLimiter } from './rate-limits.ts';
+import { RequestLogger, requestLoggerFactory } from './request-logger.ts';
 import { serializerCompiler } from './serializer.ts';
 import { rejectBadText } from './text-guard.ts';
 
@@ -64,7 +66,16 @@ const nextRequestId = () => REQUEST_ID_PREFIX + (++requestCounter).toString(36);
 class OneLineRequestLog extends LogController {
   override incomingRequest() {}
   override requestCompleted(error: Error | null | undefined, req: FastifyRequest, reply: FastifyReply) {
-    const line = { method: req.method, url: req.url, statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 100) / 100 };
+    const responseTime = Math.round(reply.elapsedTime * 100) / 100;
+    // Through the server's logger with the request id first when the request has no child logger of
+    // its own (see RequestLogger): the same line, without creating one for it.
+    const direct = reply.log instanceof RequestLogger ? reply.log.direct : undefined;
+    if (direct) {
+      if (error) direct.error({ reqId: req.id, method: req.method, url: req.url, statusCode: reply.statusCode, responseTime, err: error }, 'request errored');
+      else logRequestCompleted(direct, req.id, req.method, req.url, reply.statusCode, responseTime);
+      return;
+    }
+    const line = { method: req.method, url: req.url, statusCode: reply.statusCode, responseTime };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else reply.log.info(line, 'request completed');
   }
@@ -80,6 +91,7 @@ export async function buildApp(deps: Deps, options: { serveWeb?: boolean } = {})
     },
     requestIdHeader: false,
     logController: new OneLineRequestLog(),
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: deps.config.bodyLimitBytes,
     trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
@@ -94,14 +106,25 @@ export async function buildApp(deps: Deps, options: { serveWeb?: boolean } = {})
   // (Routes that take other formats register their own parsers in their scope.)
   app.removeContentTypeParser('text/plain');
   app.addHook('preValidation', rejectBadText);
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', req.id);
+  // Closing waits for every open connection, and only the connections idle when close() starts are
+  // reaped: a keep-alive connection whose request was still running (a webhook delivery, a reverse
+  // proxy's upstream) would stay open for the whole keep-alive timeout (72 s) after its response,
+  // beyond the shutdown deadline, so the job runner would never be stopped cleanly. Responses sent
+  // while closing end their connection instead.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
     done();
+  });
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionContext', null);
 
-  await app.register(cookie);
+  // Cookies are parsed by the one `onRequest` hook below, not by a hook of the plugin's own.
+  await app.register(cookie, { hook: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -132,20 +155,33 @@ export async function buildApp(deps: Deps, options: { serveWeb?: boolean } = {})
     transformObject: jsonSchemaTransformObject,
   });
 
-  // Authentication runs before rate limiting (which counts per principal) and before validation.
-  app.addHook('onRequest', authHook(deps));
+  // One `onRequest` hook for every request (each hook is a visible part of a small request's cost):
+  // the request id header, the cookies, then authentication — before rate limiting (which counts per
+  // principal) and before validation.
+  const authenticate = authHook(deps);
+  app.addHook('onRequest', function (this: unknown, req, reply, done) {
+    reply.header('x-request-id', req.id);
+    const cookieHeader = req.headers.cookie;
+    req.cookies = cookieHeader ? app.parseCookie(cookieHeader) : {};
+    return authenticate.call(this as App, req, reply, done);
+  } as onRequestHookHandler);
+
+  // Rate limits. API routes: per API key / user / IP (`ApiRateLimiter`). Routes with their own
+  // `config.rateLimit` (credential endpoints, the web chat) have the plugin's per-route limiter instead.
   await app.register(rateLimit, {
-    global: true,
+    global: false,
     hook: 'preHandler',
-    max: deps.config.rateLimits.apiPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: apiRateKey,
-    allowList: (req) => !req.url.startsWith('/api/'),
     errorResponseBuilder: (_req, ctx) => {
       const err = new Error(`Rate limit exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`) as Error & { statusCode: number };
       err.statusCode = 429;
       return err;
     },
+  });
+  const apiLimiter = new ApiRateLimiter(deps.config.rateLimits.apiPerMinute, 60_000);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.config?.rateLimit != null) return;
+    const existing = route.preHandler;
+    route.preHandler = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), apiLimiter.hook];
   });
 
   for (const register of ROUTES) register(app, deps);

@@ -13,14 +13,8 @@ const isBadText = (s: string) => s.includes('\u0000') || LONE_SURROGATE.test(s);
  * webhooks) are not text and pass untouched. Synchronous (a callback hook): it runs on every request.
  */
 export function rejectBadText(req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  for (const [where, value] of [
-    ['body', req.body],
-    ['querystring', req.query],
-    ['params', req.params],
-  ] as const) {
-    const path = findBadText(value, where, 0);
-    if (path) throw validationError('Text must be valid Unicode without NUL characters', [{ path, message: 'Contains a NUL character or broken Unicode' }]);
-  }
+  const path = findBadText(req.body, 'body', 0) ?? findBadText(req.query, 'querystring', 0) ?? findBadText(req.params, 'params', 0);
+  if (path) throw validationError('Text must be valid Unicode without NUL characters', [{ path, message: 'Contains a NUL character or broken Unicode' }]);
   done();
 }
 
@@ -34,9 +28,11 @@ function findBadText(value: unknown, path: string, depth: number): string | unde
     }
     return undefined;
   }
-  for (const [key, item] of Object.entries(value)) {
+  // (for…in over own keys: no entries array per object, on every request's query and params.)
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     if (isBadText(key)) return path;
-    const found = findBadText(item, `${path}.${key}`, depth + 1);
+    const found = findBadText((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
     if (found) return found;
   }
   return undefined;

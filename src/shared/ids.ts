@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 
 /** A new time-ordered UUID (v7): sortable by creation, so it doubles as a pagination key. */
@@ -8,7 +8,8 @@ export const newId = (): string => uuidv7();
 export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 
 /** SHA-256 hex digest; used for high-entropy tokens (sessions, API keys, invitations) stored at rest. */
-export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+// One-shot `hash` (Node ≥ 20.12): half the cost of a Hash object; API keys and session tokens are hashed on every request.
+export const sha256 = (value: string): string => hash('sha256', value, 'hex');
 
 /** Constant-time comparison of two strings of possibly different length. */
 export function safeEqual(a: string, b: string): boolean {

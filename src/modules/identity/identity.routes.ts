@@ -8,7 +8,7 @@ import { clearSessionCookie, requestMeta, setSessionCookie } from '../../http/co
 import { loginRateLimit } from '../../http/rate-limits.ts';
 import { resolveLocale } from '../../shared/i18n.ts';
 import { loadDemo } from '../demo/demo.service.ts';
-import { getOrganization } from '../organizations/organizations.service.ts';
+import { getOrganization, peekOrganization } from '../organizations/organizations.service.ts';
 import type { Language } from '../organizations/settings.ts';
 import {
   changePassword,
@@ -50,6 +50,9 @@ export async function sessionPayload(deps: Pick<Deps, 'database'>, userId: strin
 }
 
 const tags = ['Authentication'];
+
+/** An API key principal's label is `API key "<name>"` (see api-keys.service.ts): the name. */
+const apiKeyName = (label: string) => (label.startsWith('API key "') && label.endsWith('"') ? label.slice(9, -1) : label);
 
 /** Onboarding, sign-in, sessions, password reset and the caller's own profile. */
 export function registerIdentityRoutes(app: App, deps: Deps) {
@@ -210,12 +213,13 @@ export function registerIdentityRoutes(app: App, deps: Deps) {
     },
     async (req) => {
       const p = requirePrincipal(req);
-      const org = await getOrganization(deps.database.db, p.organizationId);
+      const db = deps.database.db;
+      const org = peekOrganization(db, p.organizationId) ?? (await getOrganization(db, p.organizationId));
       const s = req.sessionContext;
       return {
         kind: p.kind,
         user: p.kind === 'user' && s ? { id: s.userId, email: s.email, name: s.name, locale: s.locale ? resolveLocale(s.locale) : null } : null,
-        apiKey: p.kind === 'apiKey' ? { id: p.apiKeyId, name: p.label.replace(/^API key "(.*)"$/, '$1') } : null,
+        apiKey: p.kind === 'apiKey' ? { id: p.apiKeyId, name: apiKeyName(p.label) } : null,
         organization: { id: org.id, name: org.name, locale: org.locale, timezone: org.timezone },
         role: p.role,
         permissions: permissionsOf(p),

@@ -33,6 +33,14 @@ export async function getOrganization(db: Db, organizationId: string): Promise<O
   return view;
 }
 
+/**
+ * The organization when this process's cache holds it (no database round trip, no promise), else
+ * undefined: then call `getOrganization`. The same shared, frozen view.
+ */
+export function peekOrganization(db: Db, organizationId: string): OrganizationView | undefined {
+  return notifiedCache<OrganizationView>(db, CACHE)?.peek(organizationId);
+}
+
 async function loadOrganization(db: Db, organizationId: string): Promise<OrganizationView | undefined> {
   const [row] = await db.select().from(organizations).where(eq(organizations.id, organizationId));
   return row && deepFreeze({ ...row, locale: row.locale as Language, settings: normalizeSettings(row.settings) });
