@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
-import diagnostics from 'node:diagnostics_channel';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import readline from 'node:readline';
 import pg from 'pg';
 import { runTurn, type TurnResult } from '../src/modules/assistant/index.ts';
@@ -9,21 +8,38 @@ import { updateAssistantSettings } from '../src/modules/assistant/settings.servi
 import { createIntegration } from '../src/modules/integrations/integrations.service.ts';
 import { createTool } from '../src/modules/integrations/tools.service.ts';
 import { type KnowledgeWorkspace, openKnowledgeWorkspace } from '../test/support/knowledge-workspace.ts';
-import { loadCorpus } from './support/knowledge-corpus.ts';
+import { loadCorpus, random } from './support/knowledge-corpus.ts';
 import { QUICK, round } from './support/load.ts';
 
 /**
  * Platform overhead of one assistant turn — everything but the model's and the tool's time — with 200
- * tools and a 50,000-chunk knowledge base. The model is scripted on the fake OpenAI server (0 ms think
- * time: one tool call, then the answer) and the tool is an instant local HTTP API, both in a child
- * process (they are other machines in production). Every outbound HTTP exchange of a turn is timed from
- * the request's creation to its response (undici's and node:http's diagnostics channels, attributed to
- * the turn through AsyncLocalStorage); the overhead is the turn's wall time minus that waiting.
+ * tools and a 50,000-chunk knowledge base, on one process. The model is scripted on the fake OpenAI
+ * server (one tool call, then the answer) and the tool is an instant local HTTP API, both in a child
+ * process (they are other machines in production). The model reports the time its two calls took (its
+ * own handling, scripted latency included) in its answer (see support/assistant-fakes.ts); a turn's
+ * overhead is its wall time minus that. Everything else is charged to the platform — the loopback
+ * transit of the three exchanges and the services' HTTP parsing (well under a millisecond each), and a
+ * response that sat unread because the event loop was busy (as it should be). No instrumentation runs
+ * in the measured process (AsyncLocalStorage, for one, would slow every promise on Node 20).
  *
- * Measured: LLM-brain turns (two model calls, one tool call) and offline-brain turns (one tool call), one
- * at a time, each continuing one of 20 conversations; then 200 different conversations taking a turn at
- * the same instant (LLM brain), each turn's overhead measured the same way, with the CPU time the batch
- * took per turn. Targets: overhead p50 < 20 ms, p95 < 60 ms; p95 < 100 ms with 200 at once.
+ * Measured:
+ * - one conversation at a time (LLM brain: two model calls and one tool call; offline brain: one tool
+ *   call), the model answering at once; each turn continues one of 20 conversations;
+ * - 200 concurrent conversations (LLM brain), each a closed loop like a customer's: a message, the turn
+ *   (the scripted model taking 400–800 ms per call, as a hosted model does; the tool instant), then the
+ *   customer's next message after 2–8 s of thinking/typing (faster than people type on a phone). They
+ *   start spread over the first 8 s and run for 60 s; turns that start in the first 10 s (warm-up) are
+ *   not counted. The load this gives (turns/s) is printed with the figures. The same with 50
+ *   conversations for 40 s first, a lighter load;
+ * - a burst: 200 conversations taking a turn at the same instant (model answering at once), which is a
+ *   queue, not steady load: figures for information only.
+ * Targets: overhead p50 < 20 ms, p95 < 60 ms for one conversation; p95 < 100 ms with 200 concurrent
+ * conversations.
+ *
+ * The machine is shared: `machine_cpu_share` is the share of the wall time a CPU-bound loop got here
+ * (1 on an idle core), and `llm_turn_cpu_ms` the CPU one turn costs. The concurrent conversations offer
+ * about 32 turns/s; `…_core_share_needed` is the share of one core that costs at that CPU per turn —
+ * when it exceeds what the process gets, turns queue and the concurrent figures measure the queue.
  */
 export const name = 'assistant';
 
@@ -32,43 +48,26 @@ const TOOLS = 200;
 const TURNS = QUICK ? 60 : 300;
 const CONVERSATIONS = 20;
 const CONCURRENT = 200;
+const MODEL_LATENCY_MS: [number, number] = [400, 800];
+const THINK_MS: [number, number] = [2_000, 8_000];
+const CONCURRENT_SECONDS = QUICK ? 20 : 60;
+/** A lighter load first (the same loops, fewer conversations), to show where the process stands. */
+const FEWER = 50;
+const FEWER_SECONDS = QUICK ? 15 : 40;
+const WARM_UP_SECONDS = QUICK ? 8 : 10;
 const QUESTION = 'Where is my order 1002?';
+const OFFLINE_REPLY = 'Order 1002: shipped';
 
 const pct = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!, 1);
 };
 
-/** Time a turn spent waiting for outbound HTTP exchanges (model, tool), and how many it made. */
-interface Waiting {
-  ms: number;
-  exchanges: number;
-}
-const turnWaiting = new AsyncLocalStorage<Waiting>();
-const inFlight = new WeakMap<object, { started: number; waiting: Waiting }>();
-
-function start(request: object) {
-  const waiting = turnWaiting.getStore();
-  if (waiting) inFlight.set(request, { started: performance.now(), waiting });
-}
-function end(request: object) {
-  const entry = inFlight.get(request);
-  if (!entry) return;
-  inFlight.delete(request);
-  entry.waiting.ms += performance.now() - entry.started;
-  entry.waiting.exchanges++;
-}
-// The model (AI SDK → global fetch → undici): from the request to the last byte of the response.
-diagnostics.subscribe('undici:request:create', (m) => start((m as { request: object }).request));
-diagnostics.subscribe('undici:request:trailers', (m) => end((m as { request: object }).request));
-diagnostics.subscribe('undici:request:error', (m) => end((m as { request: object }).request));
-// The tool (the SSRF-guarded node:http client): from the request to its response (one small packet).
-diagnostics.subscribe('http.client.request.start', (m) => start((m as { request: object }).request));
-diagnostics.subscribe('http.client.response.finish', (m) => end((m as { request: object }).request));
-
 interface Timed {
+  started: number;
   total: number;
   overhead: number;
+  modelMs: number;
   result: TurnResult;
 }
 
@@ -79,71 +78,145 @@ export async function run(): Promise<Record<string, number | string>> {
   const usePg = await createDatabase(adminUrl, dbName);
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
-  const ws = await openKnowledgeWorkspace(usePg ? { database: { kind: 'postgres', url: url.toString(), poolSize: 20 } } : {});
+  // The pool size of the default configuration (DATABASE_POOL_SIZE).
+  const ws = await openKnowledgeWorkspace(usePg ? { database: { kind: 'postgres', url: url.toString(), poolSize: 40 } } : {});
   const fakes = await startFakes();
-  let unattributed = 0;
+  let failedTools = 0;
   try {
     await setUp(ws, fakes.toolPort, fakes.modelUrl);
-    const timed = async (sessionId: string | undefined, expected: string, exchanges: number): Promise<Timed> => {
-      const waiting: Waiting = { ms: 0, exchanges: 0 };
+    const shareBefore = cpuShare();
+    const timed = async (sessionId: string | undefined, brain: 'llm' | 'offline'): Promise<Timed> => {
       const t = performance.now();
-      const result = await turnWaiting.run(waiting, () =>
-        runTurn(ws.container, { organizationId: ws.organizationId, session: { kind: 'playground', sessionId }, text: QUESTION, contact: null, channelType: null }),
-      );
+      const result = await runTurn(ws.container, { organizationId: ws.organizationId, session: { kind: 'playground', sessionId }, text: QUESTION, contact: null, channelType: null });
       const total = performance.now() - t;
-      // A turn that took another path (an error, a fallback) would measure something else.
-      if (result.replies.map((r) => r.text).join('\n') !== expected) throw new Error(`unexpected turn: ${JSON.stringify(result.replies)}`);
-      // An exchange the channels could not attribute to its turn counts as overhead (the figure errs high).
-      if (waiting.exchanges !== exchanges) unattributed++;
-      return { total, overhead: total - waiting.ms, result };
+      const reply = result.replies.map((r) => r.text).join('\n');
+      let modelMs = 0;
+      if (brain === 'llm') {
+        // The answer ends with the model's own time: ` [model <calls> <ms>]`.
+        const [, calls, ms] = /^Your order is on its way\. \[model (\d+) ([\d.]+)\]$/.exec(reply) ?? [];
+        // A turn that took another path (an error, a fallback) would measure something else.
+        if (calls !== '2') throw new Error(`unexpected turn: ${JSON.stringify(result.replies)}`);
+        modelMs = Number(ms);
+      } else if (reply !== OFFLINE_REPLY) throw new Error(`unexpected turn: ${JSON.stringify(result.replies)}`);
+      // The scripted model answers the same whatever the tool said: a failed tool call is counted.
+      if (!result.events.some((e) => e.type === 'tool_call' && e.status === 'ok')) failedTools++;
+      return { started: t, total, overhead: total - modelMs, modelMs, result };
     };
-    const LLM_REPLY = 'Your order is on its way.';
-    const OFFLINE_REPLY = 'Order 1002: shipped';
 
-    // Conversations (sessions) created and warmed with a first turn; measured turns continue them.
+    // One conversation at a time. Conversations (sessions) created and warmed with a first turn; measured turns continue them.
     const sessions: string[] = [];
-    for (let i = 0; i < CONVERSATIONS; i++) sessions.push((await timed(undefined, LLM_REPLY, 3)).result.sessionId);
-    for (let i = 0; i < 2 * CONVERSATIONS; i++) await timed(sessions[i % CONVERSATIONS], LLM_REPLY, 3);
+    for (let i = 0; i < CONVERSATIONS; i++) sessions.push((await timed(undefined, 'llm')).result.sessionId);
+    for (let i = 0; i < 2 * CONVERSATIONS; i++) await timed(sessions[i % CONVERSATIONS], 'llm');
     const llm: Timed[] = [];
-    for (let i = 0; i < TURNS; i++) llm.push(await timed(sessions[i % CONVERSATIONS], LLM_REPLY, 3));
-    console.log(`  llm: ${TURNS} turns, overhead p50 ${pct(llm.map((t) => t.overhead), 50)} ms`);
+    const cpuLlm = process.cpuUsage();
+    for (let i = 0; i < TURNS; i++) llm.push(await timed(sessions[i % CONVERSATIONS], 'llm'));
+    const llmCpu = process.cpuUsage(cpuLlm);
+    console.log(`  llm, one at a time: ${TURNS} turns, overhead p50 ${pct(llm.map((t) => t.overhead), 50)} ms, p95 ${pct(llm.map((t) => t.overhead), 95)} ms`);
 
+    // 200 conversations, created (with a first turn) 20 at a time.
     const many: string[] = [];
     for (let i = 0; i < CONCURRENT; i += 20) {
-      const batch = await Promise.all(Array.from({ length: Math.min(20, CONCURRENT - i) }, () => timed(undefined, LLM_REPLY, 3)));
+      const batch = await Promise.all(Array.from({ length: Math.min(20, CONCURRENT - i) }, () => timed(undefined, 'llm')));
       many.push(...batch.map((t) => t.result.sessionId));
     }
-    const cpuBefore = process.cpuUsage();
+
+    // Concurrent conversations: closed loops with a hosted model's latency and a customer's think time.
+    await fakes.command({ modelLatencyMs: MODEL_LATENCY_MS });
+    const rnd = random(3);
+    const between = ([min, max]: [number, number]) => min + rnd() * (max - min);
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const converse = async (ids: string[], seconds: number) => {
+      const loopStarted = performance.now();
+      const measureFrom = loopStarted + WARM_UP_SECONDS * 1000;
+      const stopAt = loopStarted + seconds * 1000;
+      const turns: Timed[] = [];
+      let cpuBefore: NodeJS.CpuUsage | undefined;
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      const markWarm = setTimeout(() => {
+        cpuBefore = process.cpuUsage();
+        delay.enable();
+      }, WARM_UP_SECONDS * 1000);
+      await Promise.all(
+        ids.map(async (id) => {
+          // Think times end early at the stop, so the loops finish with their last turn.
+          const think = (ms: number) => sleep(Math.max(0, Math.min(ms, stopAt - performance.now())));
+          await think(between([0, THINK_MS[1]]));
+          while (performance.now() < stopAt) {
+            const turn = await timed(id, 'llm');
+            if (turn.started >= measureFrom) turns.push(turn);
+            await think(between(THINK_MS));
+          }
+        }),
+      );
+      clearTimeout(markWarm);
+      const cpu = cpuBefore ? process.cpuUsage(cpuBefore) : { user: 0, system: 0 };
+      delay.disable();
+      // Turns that started in the measured window, per second of it.
+      const rate = turns.length / (seconds - WARM_UP_SECONDS);
+      console.log(
+        `  ${ids.length} concurrent conversations: ${turns.length} turns measured (${round(rate, 1)}/s), overhead p50 ${pct(turns.map((t) => t.overhead), 50)} ms, p95 ${pct(turns.map((t) => t.overhead), 95)} ms`,
+      );
+      return { turns, rate, cpuMsPerTurn: turns.length ? (cpu.user + cpu.system) / 1000 / turns.length : 0, loopDelayP99: delay.percentile(99) / 1e6 };
+    };
+    const fewer = await converse(many.slice(0, FEWER), FEWER_SECONDS);
+    const steadyRun = await converse(many, CONCURRENT_SECONDS);
+    const steady = steadyRun.turns;
+
+    // A burst: every conversation takes a turn at the same instant (a queue, for information).
+    await fakes.command({ modelLatencyMs: [0, 0] });
+    const cpuBurst = process.cpuUsage();
     const wallBefore = performance.now();
-    const concurrent = await Promise.all(many.map((id) => timed(id, LLM_REPLY, 3)));
+    const burst = await Promise.all(many.map((id) => timed(id, 'llm')));
     const wall = performance.now() - wallBefore;
-    const cpu = process.cpuUsage(cpuBefore);
-    console.log(`  ${CONCURRENT} at once: ${Math.round(wall)} ms wall`);
+    const burstCpu = process.cpuUsage(cpuBurst);
+    console.log(`  burst of ${CONCURRENT}: ${Math.round(wall)} ms wall`);
 
     await updateAssistantSettings(ws.container, ws.organizationId, { brain: 'offline' }, { label: 'bench' });
-    for (let i = 0; i < CONVERSATIONS; i++) await timed(sessions[i], OFFLINE_REPLY, 1);
+    for (let i = 0; i < CONVERSATIONS; i++) await timed(sessions[i], 'offline');
     const offline: Timed[] = [];
-    for (let i = 0; i < TURNS; i++) offline.push(await timed(sessions[i % CONVERSATIONS], OFFLINE_REPLY, 1));
+    for (let i = 0; i < TURNS; i++) offline.push(await timed(sessions[i % CONVERSATIONS], 'offline'));
 
+    const share = round((shareBefore + cpuShare()) / 2, 2);
     const of = (list: Timed[], key: 'total' | 'overhead', p: number) => pct(list.map((t) => t[key]), p);
+    const llmCpuMs = (llmCpu.user + llmCpu.system) / 1000 / TURNS;
     return {
       database: usePg ? 'postgres' : 'pglite',
       chunks: CHUNKS,
       tools: TOOLS,
+      machine_cpu_share: share,
       llm_turn_total_p50_ms: of(llm, 'total', 50),
       llm_turn_total_p95_ms: of(llm, 'total', 95),
       llm_turn_overhead_p50_ms: of(llm, 'overhead', 50),
       llm_turn_overhead_p95_ms: of(llm, 'overhead', 95),
+      llm_turn_cpu_ms: round(llmCpuMs, 2),
       offline_turn_total_p50_ms: of(offline, 'total', 50),
       offline_turn_total_p95_ms: of(offline, 'total', 95),
       offline_turn_overhead_p50_ms: of(offline, 'overhead', 50),
       offline_turn_overhead_p95_ms: of(offline, 'overhead', 95),
-      [`llm_${CONCURRENT}_concurrent_total_p95_ms`]: of(concurrent, 'total', 95),
-      [`llm_${CONCURRENT}_concurrent_overhead_p50_ms`]: of(concurrent, 'overhead', 50),
-      [`llm_${CONCURRENT}_concurrent_overhead_p95_ms`]: of(concurrent, 'overhead', 95),
-      [`llm_${CONCURRENT}_concurrent_wall_ms`]: round(wall, 0),
-      [`llm_${CONCURRENT}_concurrent_cpu_ms_per_turn`]: round((cpu.user + cpu.system) / 1000 / CONCURRENT, 2),
-      turns_with_unattributed_exchanges: unattributed,
+      [`llm_${CONCURRENT}_conversations_model_latency_ms`]: `${MODEL_LATENCY_MS[0]}-${MODEL_LATENCY_MS[1]}`,
+      [`llm_${CONCURRENT}_conversations_think_ms`]: `${THINK_MS[0]}-${THINK_MS[1]}`,
+      [`llm_${CONCURRENT}_conversations_turns`]: steady.length,
+      [`llm_${FEWER}_conversations_turns_per_s`]: round(fewer.rate, 1),
+      [`llm_${FEWER}_conversations_overhead_p50_ms`]: of(fewer.turns, 'overhead', 50),
+      [`llm_${FEWER}_conversations_overhead_p95_ms`]: of(fewer.turns, 'overhead', 95),
+      [`llm_${FEWER}_conversations_cpu_ms_per_turn`]: round(fewer.cpuMsPerTurn, 2),
+      [`llm_${CONCURRENT}_conversations_turns_per_s`]: round(steadyRun.rate, 1),
+      // The turns per second these conversations ask for when every turn takes just the model's time.
+      [`llm_${CONCURRENT}_conversations_offered_turns_per_s`]: round(CONCURRENT / ((MODEL_LATENCY_MS[0] + MODEL_LATENCY_MS[1] + (THINK_MS[0] + THINK_MS[1]) / 2) / 1000), 1),
+      // The share of one core that rate costs at the CPU of a one-at-a-time turn.
+      [`llm_${CONCURRENT}_conversations_core_share_needed`]: round((CONCURRENT / ((MODEL_LATENCY_MS[0] + MODEL_LATENCY_MS[1] + (THINK_MS[0] + THINK_MS[1]) / 2) / 1000)) * (llmCpuMs / 1000), 2),
+      [`llm_${CONCURRENT}_conversations_total_p95_ms`]: of(steady, 'total', 95),
+      [`llm_${CONCURRENT}_conversations_overhead_p50_ms`]: of(steady, 'overhead', 50),
+      [`llm_${CONCURRENT}_conversations_overhead_p95_ms`]: of(steady, 'overhead', 95),
+      [`llm_${CONCURRENT}_conversations_overhead_p99_ms`]: of(steady, 'overhead', 99),
+      [`llm_${CONCURRENT}_conversations_p95_vs_one_at_a_time`]: round(of(steady, 'overhead', 95) / of(llm, 'overhead', 95), 2),
+      [`llm_${CONCURRENT}_conversations_cpu_ms_per_turn`]: round(steadyRun.cpuMsPerTurn, 2),
+      [`llm_${CONCURRENT}_conversations_event_loop_delay_p99_ms`]: round(steadyRun.loopDelayP99, 1),
+      [`burst_${CONCURRENT}_overhead_p50_ms`]: of(burst, 'overhead', 50),
+      [`burst_${CONCURRENT}_overhead_p95_ms`]: of(burst, 'overhead', 95),
+      [`burst_${CONCURRENT}_wall_ms`]: round(wall, 0),
+      [`burst_${CONCURRENT}_cpu_ms_per_turn`]: round((burstCpu.user + burstCpu.system) / 1000 / CONCURRENT, 2),
+      turns_with_failed_tool_calls: failedTools,
     };
   } finally {
     await fakes.close();
@@ -152,18 +225,45 @@ export async function run(): Promise<Record<string, number | string>> {
   }
 }
 
+/**
+ * The share of the wall time a CPU-bound loop gets (1 on an idle core; far less when the machine is
+ * shared and busy): read it next to the latencies.
+ */
+function cpuShare(): number {
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  let x = 0;
+  while (performance.now() - wall < 300) for (let i = 0; i < 10_000; i++) x = (x * 31 + i) % 1_000_003;
+  const used = process.cpuUsage(cpu);
+  return x >= 0 ? (used.user + used.system) / 1000 / (performance.now() - wall) : 0;
+}
+
 /** Starts the model and tool fakes in a child process (see support/assistant-fakes.ts). */
-async function startFakes(): Promise<{ modelUrl: string; toolPort: number; close(): Promise<void> }> {
+export async function startFakes(): Promise<{ modelUrl: string; toolPort: number; command(command: { modelLatencyMs: [number, number] }): Promise<void>; close(): Promise<void> }> {
   const child = spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, 'support', 'assistant-fakes.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the fakes exited (${code})`)));
+  const lines: string[] = [];
+  const waiters: ((line: string) => void)[] = [];
+  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    const waiter = waiters.shift();
+    if (waiter) waiter(line);
+    else lines.push(line);
   });
-  const { modelUrl, toolPort } = JSON.parse(line) as { modelUrl: string; toolPort: number };
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      const line = lines.shift();
+      if (line !== undefined) return resolve(line);
+      waiters.push(resolve);
+      child.once('exit', (code) => reject(new Error(`the fakes exited (${code})`)));
+    });
+  const { modelUrl, toolPort } = JSON.parse(await nextLine()) as { modelUrl: string; toolPort: number };
   return {
     modelUrl,
     toolPort,
+    async command(command) {
+      child.stdin!.write(`${JSON.stringify(command)}\n`);
+      if ((await nextLine()) !== 'ok') throw new Error('the fakes did not take the command');
+    },
     async close() {
       child.stdin!.end();
       await exited;
@@ -171,7 +271,7 @@ async function startFakes(): Promise<{ modelUrl: string; toolPort: number; close
   };
 }
 
-async function setUp(ws: KnowledgeWorkspace, toolPort: number, modelUrl: string) {
+export async function setUp(ws: KnowledgeWorkspace, toolPort: number, modelUrl: string) {
   const deps = ws.container;
   const actor = { userId: null, label: 'bench' };
   await loadCorpus(deps.database, ws.organizationId, CHUNKS, { withVectors: false, seed: 7 });
@@ -209,7 +309,7 @@ async function setUp(ws: KnowledgeWorkspace, toolPort: number, modelUrl: string)
   await updateAssistantSettings(deps, ws.organizationId, { enabled: true, brain: 'llm', provider: 'openai_compatible', baseUrl: modelUrl, model: 'bench' }, actor);
 }
 
-async function createDatabase(adminUrl: string, dbName: string): Promise<boolean> {
+export async function createDatabase(adminUrl: string, dbName: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
@@ -223,7 +323,7 @@ async function createDatabase(adminUrl: string, dbName: string): Promise<boolean
   }
 }
 
-async function dropDatabase(adminUrl: string, dbName: string): Promise<void> {
+export async function dropDatabase(adminUrl: string, dbName: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   await client.query(`drop database if exists ${pg.escapeIdentifier(dbName)} with (force)`);

@@ -9,6 +9,8 @@ export interface LanguageModelConfig {
   model: string;
   apiKey: string | null;
   baseUrl: string | null;
+  /** The `fetch` the client uses (default: the global one). */
+  fetch?: typeof globalThis.fetch;
 }
 
 /**
@@ -22,16 +24,16 @@ export async function buildLanguageModel(config: LanguageModelConfig): Promise<L
   switch (config.provider) {
     case 'openai': {
       const { createOpenAI } = await import('@ai-sdk/openai');
-      return createOpenAI({ apiKey: config.apiKey ?? '', ...(config.baseUrl ? { baseURL: config.baseUrl } : {}) }).chat(config.model);
+      return createOpenAI({ apiKey: config.apiKey ?? '', ...(config.baseUrl ? { baseURL: config.baseUrl } : {}), fetch: config.fetch }).chat(config.model);
     }
     case 'openai_compatible': {
       const { createOpenAI } = await import('@ai-sdk/openai');
       // Local servers often need no key; the SDK still sends a header, so give it a placeholder.
-      return createOpenAI({ apiKey: config.apiKey || 'not-needed', baseURL: config.baseUrl ?? 'http://127.0.0.1:11434/v1', name: 'openai-compatible' }).chat(config.model);
+      return createOpenAI({ apiKey: config.apiKey || 'not-needed', baseURL: config.baseUrl ?? 'http://127.0.0.1:11434/v1', name: 'openai-compatible', fetch: config.fetch }).chat(config.model);
     }
     case 'anthropic': {
       const { createAnthropic } = await import('@ai-sdk/anthropic');
-      return createAnthropic({ apiKey: config.apiKey ?? '', ...(config.baseUrl ? { baseURL: config.baseUrl } : {}) })(config.model);
+      return createAnthropic({ apiKey: config.apiKey ?? '', ...(config.baseUrl ? { baseURL: config.baseUrl } : {}), fetch: config.fetch })(config.model);
     }
   }
 }

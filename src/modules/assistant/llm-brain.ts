@@ -2,6 +2,7 @@ import type { generateText, LanguageModel, ModelMessage, ToolSet } from 'ai';
 import { buildLanguageModel, estimateCostMicros } from '../../adapters/llm/language-model.ts';
 import { type AssistantTool, coerceArguments } from '../integrations/index.ts';
 import { tAssistant } from './assistant.i18n.ts';
+import { modelFetch } from './model-fetch.ts';
 import { offlineBrain } from './offline-brain.ts';
 import { providerKey } from './settings.service.ts';
 import { rankTools } from './tool-matcher.ts';
@@ -23,11 +24,7 @@ export async function llmBrain(ctx: TurnContext): Promise<void> {
   const { settings } = ctx;
   const provider = settings.provider!;
   const modelId = settings.model!;
-  // The AI SDK is imported on first use (see src/adapters/llm/language-model.ts).
-  const [ai, model] = await Promise.all([
-    import('ai'),
-    modelOf(ctx),
-  ]);
+  const [ai, model] = await Promise.all([loadAi(), modelOf(ctx)]);
   const knowledge = await ctx.knowledge(ctx.text);
 
   const system = [
@@ -78,6 +75,19 @@ export async function llmBrain(ctx: TurnContext): Promise<void> {
   } else await ctx.dontKnow(knowledge);
 }
 
+let aiModule: Promise<typeof import('ai')> | undefined;
+/**
+ * The AI SDK, imported on first use (see src/adapters/llm/language-model.ts) and kept: every `import()`
+ * resolves the specifier again, which under a loader (tsx) is a round trip to the loader's thread.
+ */
+function loadAi(): Promise<typeof import('ai')> {
+  aiModule ??= import('ai');
+  aiModule.catch(() => {
+    aiModule = undefined;
+  });
+  return aiModule;
+}
+
 const models = new Map<string, { fingerprint: string; model: Promise<LanguageModel> }>();
 const MAX_MODELS = 500;
 
@@ -93,7 +103,7 @@ function modelOf(ctx: TurnContext): Promise<LanguageModel> {
   if (hit?.fingerprint === fingerprint) return hit.model;
   const entry = {
     fingerprint,
-    model: buildLanguageModel({ provider: settings.provider!, model: settings.model!, apiKey: providerKey(ctx.deps, settings), baseUrl: settings.baseUrl }),
+    model: buildLanguageModel({ provider: settings.provider!, model: settings.model!, apiKey: providerKey(ctx.deps, settings), baseUrl: settings.baseUrl, fetch: modelFetch }),
   };
   if (!hit && models.size >= MAX_MODELS) models.delete(models.keys().next().value!);
   models.set(settings.organizationId, entry);

@@ -45,9 +45,11 @@ export interface TurnResult {
  */
 export async function runTurn(deps: AssistantDeps, input: TurnInput): Promise<TurnResult> {
   const db = deps.database.db;
-  // Independent reads at once: the settings with the tools' version, the session with its pending confirmation, the organization (cached).
-  const [setup, loaded, org] = await Promise.all([loadTurnSetup(db, input.organizationId), loadSession(db, input.organizationId, input.session), getOrganization(db, input.organizationId)]);
+  // One round trip for the settings, the tools' version and the session with its pending confirmation;
+  // the organization (cached) alongside. A session that does not exist yet is created next.
+  const [setup, org] = await Promise.all([loadTurnSetup(db, input.organizationId, input.session), getOrganization(db, input.organizationId)]);
   if (!setup) throw notFound('Organization');
+  const loaded = setup.loaded ?? (await loadSession(db, input.organizationId, input.session));
   if (!loaded) throw notFound('Playground session');
   const { settings } = setup;
   const { session } = loaded;
