@@ -1,58 +1,46 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { and, eq, sql } from 'drizzle-orm';
+import type pg from 'pg';
 import type { Deps } from '../../../container.ts';
 import type { Db } from '../../../db/client.ts';
 import { contactGroups, contactImports } from '../../../db/schema/index.ts';
-import { FileNotFoundError } from '../../../adapters/storage/local-storage.ts';
+import { FileNotFoundError, LocalStorage } from '../../../adapters/storage/local-storage.ts';
 import { RetryableError } from '../../../shared/errors.ts';
 import { resolveLocale } from '../../../shared/i18n.ts';
-import { rowsOf } from '../../../jobs/pg-queue.ts';
 import { asFieldDefs, loadFieldDefs, orgRegion } from '../contacts.repository.ts';
 import { getOrganization } from '../../organizations/organizations.service.ts';
 import type { ImportTarget } from './header-matching.ts';
-import { type BatchContext, type BatchCounts, type BatchResult, ConcurrentContactWrite, importBatch } from './import-batch.ts';
-import { parseRow } from './row-parser.ts';
-import { type FileRow, MAX_IMPORT_ROWS, readRows } from './read-rows.ts';
-import type { TextEncodingName } from './text-decoding.ts';
+import type { BatchContext } from './import-batch.ts';
+import { importRows, type RowsOutcome, type RunImportOptions, SimulatedCrash } from './import-rows.ts';
+import type { ImportWorkerData, ImportWorkerReply, ImportWorkerRequest } from './import.worker.ts';
 
-/**
- * Rows committed per transaction (the checkpoint granularity). Each batch costs a handful of round
- * trips whatever its size, and on a busy server every round trip waits for a CPU: big batches keep
- * that overhead small, while two batches in memory stay a few megabytes.
- */
-export const IMPORT_BATCH_SIZE = 5000;
-
-/** Progress as the import advances (for the CLI's bar). */
-export interface ImportProgress {
-  rowsProcessed: number;
-  totalRows: number | null;
-  counts: BatchCounts;
-}
-
-/** Options to observe or interrupt a run (tests use `stopAfterBatches` to simulate a crash). */
-export interface RunImportOptions {
-  signal?: AbortSignal;
-  onProgress?: (p: ImportProgress) => void;
-  /** Stop (throwing) after this many batches were committed in this run, as a crash would. */
-  stopAfterBatches?: number;
-  /** Throw inside the transaction of batch number N of this run, before its commit. */
-  failInsideBatch?: number;
-  /** Rows per batch (IMPORT_BATCH_SIZE unless a test wants small batches). */
-  batchSize?: number;
-}
-
-/** Thrown by `stopAfterBatches`/`failInsideBatch` to simulate a crash. */
-export class SimulatedCrash extends Error {
-  override name = 'SimulatedCrash';
-}
+export { IMPORT_BATCH_SIZE, type ImportProgress, type RunImportOptions, SimulatedCrash } from './import-rows.ts';
 
 type ImportRow = typeof contactImports.$inferSelect;
-type ParsedRow = ReturnType<typeof parseRow>;
 
 /**
- * Runs (or resumes) an import: reads the stored file from the start, skips the data rows before the
- * checkpoint, and commits each batch of rows together with the new checkpoint and counters in one
- * transaction — so after a crash at any point the next run continues exactly after the last committed
- * batch, with nothing imported twice and nothing lost. Cancellation is honoured between batches.
+ * Heap of the import's worker thread. Rows are parsed, validated and planned batch by batch, and a
+ * batch lives across database round trips, so nearly everything a row allocates is promoted to the old
+ * generation and dies there: left alone, V8 lets that garbage grow to several times the live data
+ * (~150 MB more resident memory for 100,000 rows) before collecting it. A capped heap is collected as
+ * it fills; two batches of live rows need a fraction of this.
+ */
+const WORKER_HEAP_MB = 64;
+/**
+ * Files smaller than this are imported in the server's thread: starting the worker (loading its
+ * modules, through tsx from the TypeScript sources) costs ~1 s of CPU, more than such a file's garbage.
+ */
+export const WORKER_MIN_BYTES = 2 * 1024 * 1024;
+const WORKER_URL = new URL('./import.worker.ts', import.meta.url);
+
+/**
+ * Runs (or resumes) an import: the batch loop (`importRows`: read the stored file, skip the rows
+ * before the checkpoint, commit each batch with its checkpoint) and then the import's final status.
+ * On PostgreSQL a large file's loop runs in a worker thread with a capped heap and its own connection
+ * (the server's heap and event loop stay out of it); on PGlite, which lives in this thread, and for
+ * small files it runs here.
  * Returns the import's final status, or `superseded` when another worker is already ahead.
  */
 export async function runImport(deps: Deps, importId: string, options: RunImportOptions = {}): Promise<string> {
@@ -74,128 +62,117 @@ export async function runImport(deps: Deps, importId: string, options: RunImport
     if (err instanceof FileNotFoundError) return finish(deps, start, 'failed', 'file_missing');
     throw err;
   }
-  const counter = { bytesRead: 0 };
-  const rows = readRows(file.stream, { format: start.format, encoding: start.encoding as TextEncodingName, delimiter: start.delimiter }, counter);
-  let offset = start.rowsProcessed;
-  let seen = 0;
-  let header = true;
-  let batchesThisRun = 0;
-  let batch: ParsedRow[] = [];
-  const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
-  type Outcome = 'ok' | 'cancelled' | 'superseded';
-
-  // On PostgreSQL the checkpoint commits together with its batch, so a commit lost in a server crash
-  // loses both and the batch is imported again: batches need not wait for their WAL flush. Not on
-  // PGlite, which has no WAL writer: unflushed commits would wait for a later synchronous one, and a
-  // killed process would lose every batch since.
-  const asyncCommit = deps.database.kind === 'postgres' ? sql`set_config('synchronous_commit', 'off', true)` : sql`null`;
-  const commit = async (parsed: ParsedRow[]): Promise<Outcome> => {
-    if (options.signal?.aborted) throw new RetryableError('the worker is stopping; the import resumes from its checkpoint', 0);
-    const estimate = start.format === 'csv' || counter.bytesRead === 0 ? start.totalRows : Math.round(((offset + parsed.length) * file.size) / counter.bytesRead);
-    const attempt = () =>
-      db.transaction(async (tx): Promise<BatchResult | 'cancelled' | 'superseded'> => {
-        const [lock] = await rowsOf<{ rows_processed: number; cancel: boolean; status: string }>(
-          tx,
-          sql`select rows_processed, cancel_requested_at is not null as cancel, status, ${asyncCommit}
-              from contact_imports where id = ${importId}::uuid for update`,
-        );
-        if (lock?.status !== 'running' || lock.rows_processed !== offset) return 'superseded';
-        if (lock.cancel) return 'cancelled';
-        const result = await importBatch(tx, ctx, parsed);
-        if (options.failInsideBatch === batchesThisRun + 1) throw new SimulatedCrash('crash inside a batch');
-        const counts = result.counts;
-        await tx
-          .update(contactImports)
-          .set({
-            rowsProcessed: sql`${contactImports.rowsProcessed} + ${parsed.length}`,
-            createdCount: sql`${contactImports.createdCount} + ${counts.created}`,
-            updatedCount: sql`${contactImports.updatedCount} + ${counts.updated}`,
-            skippedCount: sql`${contactImports.skippedCount} + ${counts.skipped}`,
-            failedCount: sql`${contactImports.failedCount} + ${counts.failed}`,
-            totalRows: estimate,
-            updatedAt: new Date(),
-          })
-          .where(eq(contactImports.id, importId));
-        return result;
-      });
-    let outcome: Awaited<ReturnType<typeof attempt>>;
-    for (let tries = 1; ; tries++) {
-      try {
-        outcome = await attempt();
-        break;
-      } catch (err) {
-        // Someone took one of these phones or e-mails since the batch looked: plan it again.
-        if (!(err instanceof ConcurrentContactWrite) || tries >= 3) throw err;
-      }
-    }
-    if (typeof outcome === 'string') return outcome;
-    for (const [k, v] of outcome.newGroups) ctx.groupCache.set(k, v);
-    offset += parsed.length;
-    batchesThisRun++;
-    options.onProgress?.({ rowsProcessed: offset, totalRows: estimate, counts: outcome.counts });
-    if (options.stopAfterBatches === batchesThisRun) throw new SimulatedCrash(`stopped after ${batchesThisRun} batch(es)`);
-    return 'ok';
-  };
-
-  // Pipelining: while the database writes batch N, this process reads and validates batch N+1 (phone
-  // normalization is the CPU hot spot): rows are parsed as they are read. Commits stay strictly in
-  // order, one at a time.
-  const pipe: { inflight: Promise<Outcome> | null } = { inflight: null };
-  const settle = async (): Promise<Outcome> => {
-    const pending = pipe.inflight;
-    pipe.inflight = null;
-    return pending ? pending : 'ok';
-  };
-  const launch = (parsed: ParsedRow[]) => {
-    const previous = pipe.inflight;
-    pipe.inflight = (async () => {
-      const before = previous ? await previous : 'ok';
-      return before === 'ok' ? commit(parsed) : before;
-    })();
-    // Awaited later; a failure meanwhile must not count as unhandled.
-    pipe.inflight.catch(() => {});
-  };
-  const stopped = (r: Outcome) => (r === 'cancelled' ? finish(deps, start, 'cancelled') : 'superseded');
-
-  const iterator = rows[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      let next: IteratorResult<FileRow>;
-      try {
-        next = await iterator.next();
-      } catch (err) {
-        // The file itself is damaged (a truncated zip, broken XML): what was committed stays, the rest cannot be read.
-        deps.logger.warn({ err, importId }, 'import file could not be read');
-        const r = await settle();
-        return r === 'ok' ? finish(deps, start, 'failed', 'file_unreadable') : stopped(r);
-      }
-      if (next.done) break;
-      const row = next.value;
-      if (header) {
-        header = false;
-        continue;
-      }
-      seen++;
-      if (seen <= offset) continue;
-      batch.push(parseRow(seen > MAX_IMPORT_ROWS ? { ...row, problem: 'row_limit_exceeded' } : row, ctx));
-      if (batch.length >= batchSize) {
-        // At most one batch waits behind the one being written: memory stays at two batches.
-        if (pipe.inflight) {
-          const r = await settle();
-          if (r !== 'ok') return stopped(r);
-        }
-        launch(batch);
-        batch = [];
-      }
-    }
-    if (batch.length) launch(batch);
-    const r = await settle();
-    if (r !== 'ok') return stopped(r);
-  } finally {
+  const connectionString = (deps.database.pool as (pg.Pool & { options?: pg.PoolConfig }) | undefined)?.options?.connectionString;
+  let outcome: RowsOutcome | { failed: Error };
+  const inWorker = options.worker ?? file.size >= WORKER_MIN_BYTES;
+  if (inWorker && deps.database.kind === 'postgres' && connectionString && deps.storage instanceof LocalStorage) {
     file.stream.destroy();
-    await pipe.inflight?.catch(() => {});
+    const data: ImportWorkerData = {
+      connectionString,
+      start,
+      ctx,
+      filePath: deps.storage.pathOf(start.fileKey),
+      fileSize: file.size,
+      options: { batchSize: options.batchSize, stopAfterBatches: options.stopAfterBatches, failInsideBatch: options.failInsideBatch },
+    };
+    outcome = await runInWorker(deps, data, options);
+    // The worker thread itself failed — most likely a batch too large for its heap (rows of huge cells),
+    // or its modules could not load: the batches committed so far stay, and this run continues in the
+    // server's own thread from the checkpoint.
+    if (typeof outcome === 'object') {
+      deps.logger.warn({ importId, err: outcome.failed }, 'import worker failed; continuing in the server thread');
+      return runImport(deps, importId, { ...options, worker: false });
+    }
+  } else {
+    const warn = (context: Record<string, unknown>, message: string) => deps.logger.warn(context, message);
+    outcome = await importRows({ db, kind: deps.database.kind, warn }, start, ctx, file, options);
   }
-  return finish(deps, start, 'completed');
+  if (outcome === 'superseded') return 'superseded';
+  if (outcome === 'file_unreadable') return finish(deps, start, 'failed', 'file_unreadable');
+  return finish(deps, start, outcome);
+}
+
+/**
+ * Runs the batch loop in a worker thread; the loop's errors come back as the errors it would throw here,
+ * a failure of the thread itself (out of memory, modules not loaded, exited) as `{ failed }`.
+ */
+async function runInWorker(deps: Deps, data: ImportWorkerData, options: RunImportOptions): Promise<RowsOutcome | { failed: Error }> {
+  const worker = new Worker(bootstrapSource(), {
+    eval: true,
+    workerData: data,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
+  });
+  const abort = () => worker.postMessage({ type: 'abort' } satisfies ImportWorkerRequest);
+  if (options.signal?.aborted) abort();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    return await new Promise<RowsOutcome | { failed: Error }>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        fn();
+      };
+      worker.on('message', (reply: ImportWorkerReply) => {
+        if (reply.type === 'progress') options.onProgress?.(reply.progress);
+        else if (reply.type === 'warn') deps.logger.warn({ importId: data.start.id, err: reply.error }, reply.message);
+        else if (reply.type === 'done') settle(() => resolve(reply.outcome));
+        else settle(() => reject(workerError(reply.error)));
+      });
+      worker.once('error', (err) => settle(() => resolve({ failed: err })));
+      worker.once('exit', (code) => settle(() => resolve({ failed: new Error(`import worker exited (${code}) before finishing`) })));
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+    await worker.terminate();
+  }
+}
+
+/** The error the batch loop threw in the worker, as the same kind of error here (for retries and tests). */
+function workerError(e: Extract<ImportWorkerReply, { type: 'error' }>['error']): Error {
+  if (e.name === 'SimulatedCrash') return new SimulatedCrash(e.message);
+  if (e.name === 'RetryableError') return new RetryableError(e.message, e.retryAfterMs);
+  const err = new Error(e.message) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code) err.code = e.code;
+  return err;
+}
+
+/** The packages the worker's modules import, loaded before tsx's hooks are (see bootstrapSource). */
+const WORKER_PACKAGES = ['drizzle-orm', 'drizzle-orm/node-postgres', 'pg', 'papaparse', 'libphonenumber-js/max', 'uuid'];
+
+/**
+ * The worker's entry: when the source is TypeScript (run through tsx, as `charla` is), the worker thread
+ * registers tsx's loader itself — Node 20 does not pass the parent's module hooks on to workers. The
+ * packages are imported first, by Node alone: through tsx's hooks (a round trip to its loader thread
+ * per file) they cost the start ~0.6 s of CPU more; the TypeScript modules then find them loaded.
+ */
+function bootstrapSource(): string {
+  const target = JSON.stringify(WORKER_URL.href);
+  if (!WORKER_URL.pathname.endsWith('.ts')) return `import(${target});`;
+  const tsx = JSON.stringify(tsxApiUrl());
+  const packages = JSON.stringify(packageUrls());
+  return `Promise.all(${packages}.map((p) => import(p))).then(() => import(${tsx})).then(({ register }) => { register(); return import(${target}); });`;
+}
+
+/** WORKER_PACKAGES as URLs (an eval'd worker resolves bare names from the working directory); none if unknown. */
+function packageUrls(): string[] {
+  try {
+    if (typeof import.meta.resolve === 'function') return WORKER_PACKAGES.map((p) => import.meta.resolve(p));
+  } catch {
+    // a package that does not resolve here: the worker loads it through tsx like the rest
+  }
+  return [];
+}
+
+/** The ESM entry of tsx's register API (its CommonJS twin cannot register ESM hooks from a worker). */
+function tsxApiUrl(): string {
+  try {
+    if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
+  } catch {
+    // not available under every test runner; fall back to require resolution below
+  }
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
 }
 
 async function batchContext(db: Db, imp: ImportRow): Promise<BatchContext> {
