@@ -4,6 +4,7 @@
  * exactly as a person would, and the emulator registers the number with Meta's handshake.
  */
 import type { EmulatorConfigPatch } from '../../emulator/config.ts';
+import { signWebhookBody } from '../../src/adapters/whatsapp-cloud/index.ts';
 import { type RunningEmulator, startEmulator } from '../../emulator/server.ts';
 import type { JobRunner } from '../../src/jobs/pg-queue.ts';
 import type { TestContext } from './context.ts';
@@ -133,4 +134,37 @@ export async function getJson<T>(ctx: TestContext, caller: Caller, url: string):
   const res = await call(ctx, caller, 'GET', url);
   if (res.statusCode !== 200) throw new Error(`GET ${url} → ${res.statusCode}: ${res.body}`);
   return json<T>(res);
+}
+
+/**
+ * Connects a WhatsApp channel through the API without an emulator (for tests that post webhooks
+ * themselves; nothing calls the Graph API) and returns its id.
+ */
+export async function connectChannelWithoutGraph(ctx: TestContext, owner: Caller, options: { phoneNumberId: string; appSecret: string; name?: string }): Promise<string> {
+  const res = await call(ctx, owner, 'POST', '/api/v1/channels', {
+    type: 'whatsapp',
+    name: options.name ?? 'WhatsApp',
+    phoneNumberId: options.phoneNumberId,
+    wabaId: '102290129340398',
+    accessToken: 'EAAG-test-token-0123456789',
+    appSecret: options.appSecret,
+  });
+  if (res.statusCode !== 201) throw new Error(`could not connect the channel: ${res.statusCode} ${res.body}`);
+  return json<{ id: string }>(res).id;
+}
+
+/** A notification as Meta sends it: one entry, one `messages` change carrying `value` for the number. */
+export function notificationBody(phoneNumberId: string, value: Record<string, unknown>): string {
+  const full = { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: phoneNumberId }, ...value };
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ value: full, field: 'messages' }] }] });
+}
+
+/** Posts a delivery's exact bytes signed with the app secret (X-Hub-Signature-256), as Meta does. */
+export function postSignedWebhook(ctx: TestContext, channelId: string, appSecret: string, body: string, signature = signWebhookBody(body, appSecret)) {
+  return ctx.app.inject({
+    method: 'POST',
+    url: `/webhooks/whatsapp/${channelId}`,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    payload: body,
+  });
 }

@@ -1,9 +1,9 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhookBody } from '../../adapters/whatsapp-cloud/index.ts';
 import { conversations, type Message, messages, pendingStatuses } from '../../db/schema/index.ts';
-import { createTestContext, json, type TestContext } from '../../../test/support/context.ts';
-import { call, createOrg, type TestOrg } from '../../../test/support/factories.ts';
+import { createTestContext, type TestContext } from '../../../test/support/context.ts';
+import { createOrg, type TestOrg } from '../../../test/support/factories.ts';
+import { connectChannelWithoutGraph, notificationBody, postSignedWebhook } from '../../../test/support/whatsapp.ts';
 import { newId } from '../../shared/ids.ts';
 import { applyProviderStatuses, recordProviderId } from './apply-status.ts';
 
@@ -16,9 +16,7 @@ type Status = { id: string; status: string; timestamp: number; error?: { code: n
 
 /** One signed delivery with the given statuses, exactly as Meta batches them. */
 function statusesBody(statuses: Status[]): string {
-  const value = {
-    messaging_product: 'whatsapp',
-    metadata: { display_phone_number: '15550002222', phone_number_id: PHONE_NUMBER_ID },
+  return notificationBody(PHONE_NUMBER_ID, {
     statuses: statuses.map((s) => ({
       id: s.id,
       status: s.status,
@@ -26,8 +24,7 @@ function statusesBody(statuses: Status[]): string {
       recipient_id: CUSTOMER,
       ...(s.error ? { errors: [{ code: s.error.code, title: s.error.title }] } : {}),
     })),
-  };
-  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ value, field: 'messages' }] }] });
+  });
 }
 
 describe('status webhooks applied in batches', () => {
@@ -40,35 +37,11 @@ describe('status webhooks applied in batches', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     org = await createOrg(ctx);
-    const res = await call(ctx, org.owner, 'POST', '/api/v1/channels', {
-      type: 'whatsapp',
-      name: 'Statuses',
-      phoneNumberId: PHONE_NUMBER_ID,
-      wabaId: '102290129340398',
-      accessToken: 'EAAG-status-token-0123456789',
-      appSecret: APP_SECRET,
-    });
-    expect(res.statusCode).toBe(201);
-    channelId = json<{ id: string }>(res).id;
+    channelId = await connectChannelWithoutGraph(ctx, org.owner, { phoneNumberId: PHONE_NUMBER_ID, appSecret: APP_SECRET });
     // The customer writes first: that makes the contact and the conversation the team answers in.
-    const inbound = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '102290129340398',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550002222', phone_number_id: PHONE_NUMBER_ID },
-                contacts: [{ profile: { name: 'Lucía' }, wa_id: CUSTOMER }],
-                messages: [{ from: CUSTOMER, id: 'wamid.STATUS.IN.1', timestamp: String(T0), type: 'text', text: { body: 'Hola' } }],
-              },
-            },
-          ],
-        },
-      ],
+    const inbound = notificationBody(PHONE_NUMBER_ID, {
+      contacts: [{ profile: { name: 'Lucía' }, wa_id: CUSTOMER }],
+      messages: [{ from: CUSTOMER, id: 'wamid.STATUS.IN.1', timestamp: String(T0), type: 'text', text: { body: 'Hola' } }],
     });
     expect((await post(inbound)).statusCode).toBe(200);
     await ctx.runJobs();
@@ -80,13 +53,7 @@ describe('status webhooks applied in batches', () => {
     await ctx?.close();
   });
 
-  const post = (body: string) =>
-    ctx.app.inject({
-      method: 'POST',
-      url: `/webhooks/whatsapp/${channelId}`,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(body, APP_SECRET) },
-      payload: body,
-    });
+  const post = (body: string) => postSignedWebhook(ctx, channelId, APP_SECRET, body);
 
   /** Outbound messages as sends leave them: `sent` with WhatsApp's id, or still `queued` without one. */
   async function outbound(count: number, state: 'sent' | 'queued' = 'sent'): Promise<Message[]> {

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhookBody } from '../../adapters/whatsapp-cloud/index.ts';
 import { contacts, conversations, messages } from '../../db/schema/index.ts';
 import { createTestContext, json, type TestContext } from '../../../test/support/context.ts';
 import { call, createOrg, type TestOrg } from '../../../test/support/factories.ts';
+import { connectChannelWithoutGraph, notificationBody, postSignedWebhook } from '../../../test/support/whatsapp.ts';
 
 const PHONE_NUMBER_ID = '109100200300411';
 const APP_SECRET = 'inbound-batch-app-secret';
@@ -13,17 +13,14 @@ type Inbound = { from: string; name?: string; id: string; at: number } & ({ text
 
 /** One signed delivery carrying the given messages, exactly as Meta sends them. */
 function messagesBody(list: Inbound[]): string {
-  const value = {
-    messaging_product: 'whatsapp',
-    metadata: { display_phone_number: '15550003333', phone_number_id: PHONE_NUMBER_ID },
+  return notificationBody(PHONE_NUMBER_ID, {
     contacts: list.map((m) => ({ profile: { name: m.name ?? `Cliente ${m.from.slice(-4)}` }, wa_id: m.from })),
     messages: list.map((m) =>
       'text' in m
         ? { from: m.from, id: m.id, timestamp: String(m.at), type: 'text', text: { body: m.text } }
         : { from: m.from, id: m.id, timestamp: String(m.at), type: 'reaction', reaction: { emoji: m.reaction.emoji, message_id: m.reaction.messageId } },
     ),
-  };
-  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ value, field: 'messages' }] }] });
+  });
 }
 
 describe('inbound messages recorded in batches', () => {
@@ -34,29 +31,14 @@ describe('inbound messages recorded in batches', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     org = await createOrg(ctx);
-    const res = await call(ctx, org.owner, 'POST', '/api/v1/channels', {
-      type: 'whatsapp',
-      name: 'Batch',
-      phoneNumberId: PHONE_NUMBER_ID,
-      wabaId: '102290129340398',
-      accessToken: 'EAAG-batch-token-0123456789',
-      appSecret: APP_SECRET,
-    });
-    expect(res.statusCode).toBe(201);
-    channelId = json<{ id: string }>(res).id;
+    channelId = await connectChannelWithoutGraph(ctx, org.owner, { phoneNumberId: PHONE_NUMBER_ID, appSecret: APP_SECRET });
   });
 
   afterAll(async () => {
     await ctx?.close();
   });
 
-  const post = (body: string) =>
-    ctx.app.inject({
-      method: 'POST',
-      url: `/webhooks/whatsapp/${channelId}`,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWebhookBody(body, APP_SECRET) },
-      payload: body,
-    });
+  const post = (body: string) => postSignedWebhook(ctx, channelId, APP_SECRET, body);
 
   it('records a burst from many customers once each, with their contacts, conversations, previews and unread counts', async () => {
     // A customer the team imported by phone, written the way Brazilians do (with the ninth digit);
