@@ -31,3 +31,28 @@ export function coalesce<I, O>(run: (items: I[]) => Promise<O[]>, maxBatch = 500
       if (!running && pending.length === 1) queueMicrotask(() => void (running ? undefined : flush()));
     });
 }
+
+/** One caller's outcome inside a shared batch: its value, or its own error. */
+export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+/** Runs `work` and captures its outcome as a {@link Settled}. */
+export async function settle<O>(work: () => Promise<O>): Promise<Settled<O>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
+ * {@link coalesce} for batches that settle each item on its own (e.g. a shared transaction that falls
+ * back to one item at a time when it fails): every caller gets its own value or its own error.
+ */
+export function coalesceSettled<I, O>(run: (items: I[]) => Promise<Settled<O>[]>, maxBatch = 500): (item: I) => Promise<O> {
+  const batched = coalesce(run, maxBatch);
+  return async (item) => {
+    const settled = await batched(item);
+    if (!settled.ok) throw settled.error;
+    return settled.value;
+  };
+}

@@ -2,7 +2,7 @@ import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../../container.ts';
 import type { Db } from '../../db/client.ts';
 import { type Message, messages, organizations } from '../../db/schema/index.ts';
-import { coalesce } from '../../jobs/coalesce.ts';
+import { coalesceSettled, type Settled, settle } from '../../jobs/coalesce.ts';
 import { rowsOf } from '../../jobs/pg-queue.ts';
 import { type Locale, resolveLocale } from '../../shared/i18n.ts';
 import { isCampaignMessage, onCampaignMessagesStatus } from '../campaigns/campaign-hooks.ts';
@@ -251,29 +251,15 @@ export async function applyProviderStatuses(deps: Pick<Deps, 'database'>, items:
  * send), its reports are retried one by one, so each caller gets its own outcome or its own error.
  */
 export function statusApplier(deps: Pick<Deps, 'database' | 'logger'>): (item: ProviderStatus) => Promise<StatusOutcome> {
-  type Settled = { ok: true; outcome: StatusOutcome } | { ok: false; error: unknown };
-  const apply = coalesce(async (items: ProviderStatus[]): Promise<Settled[]> => {
-    try {
-      return (await applyProviderStatuses(deps, items)).map((outcome) => ({ ok: true, outcome }));
-    } catch (error) {
-      if (items.length === 1) return [{ ok: false, error }];
-      deps.logger.warn({ err: error, statuses: items.length }, 'applying statuses together failed; applying them one by one');
-      const settled: Settled[] = [];
-      for (const item of items) {
-        try {
-          settled.push({ ok: true, outcome: (await applyProviderStatuses(deps, [item]))[0]! });
-        } catch (err) {
-          settled.push({ ok: false, error: err });
-        }
-      }
-      return settled;
-    }
+  return coalesceSettled(async (items: ProviderStatus[]): Promise<Settled<StatusOutcome>[]> => {
+    const together = await settle(() => applyProviderStatuses(deps, items));
+    if (together.ok) return together.value.map((value) => ({ ok: true, value }));
+    if (items.length === 1) return [together];
+    deps.logger.warn({ err: together.error, statuses: items.length }, 'applying statuses together failed; applying them one by one');
+    const settled: Settled<StatusOutcome>[] = [];
+    for (const item of items) settled.push(await settle(async () => (await applyProviderStatuses(deps, [item]))[0]!));
+    return settled;
   }, 400);
-  return async (item) => {
-    const settled = await apply(item);
-    if (!settled.ok) throw settled.error;
-    return settled.outcome;
-  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../../container.ts';
 import { type Conversation, conversations, type Message, messages } from '../../db/schema/index.ts';
-import { coalesce } from '../../jobs/coalesce.ts';
+import { coalesceSettled, type Settled, settle } from '../../jobs/coalesce.ts';
 import { rowsOf } from '../../jobs/pg-queue.ts';
 import { newId } from '../../shared/ids.ts';
 import { onInboundsForCampaigns } from '../campaigns/campaign-hooks.ts';
@@ -28,16 +28,9 @@ function batchable(record: InboundRecord): boolean {
  * caller gets its own result or its own error.
  */
 export function inboundRecorder(deps: Pick<Deps, 'database' | 'queue' | 'logger'>): (record: InboundRecord) => Promise<InboundResult> {
-  type Settled = { ok: true; result: InboundResult } | { ok: false; error: unknown };
-  const one = async (record: InboundRecord): Promise<Settled> => {
-    try {
-      return { ok: true, result: await recordInboundMessage(deps, record) };
-    } catch (error) {
-      return { ok: false, error };
-    }
-  };
-  const record = coalesce(async (records: InboundRecord[]): Promise<Settled[]> => {
-    const settled: Settled[] = new Array(records.length);
+  const one = (record: InboundRecord) => settle(() => recordInboundMessage(deps, record));
+  return coalesceSettled(async (records: InboundRecord[]): Promise<Settled<InboundResult>[]> => {
+    const settled: Settled<InboundResult>[] = new Array(records.length);
     const byChannel = new Map<string, number[]>();
     for (const [i, r] of records.entries()) {
       if (!batchable(r)) continue;
@@ -45,22 +38,17 @@ export function inboundRecorder(deps: Pick<Deps, 'database' | 'queue' | 'logger'
     }
     for (const indexes of byChannel.values()) {
       const group = indexes.map((i) => records[i]!);
-      try {
-        const results = group.length === 1 ? [await recordInboundMessage(deps, group[0]!)] : await recordInboundBatch(deps, group);
-        for (const [k, i] of indexes.entries()) settled[i] = { ok: true, result: results[k]! };
-      } catch (err) {
-        deps.logger.warn({ err, messages: group.length }, 'recording inbound messages together failed; recording them one by one');
-        for (const i of indexes) settled[i] = await one(records[i]!);
+      const together = await settle(() => (group.length === 1 ? recordInboundMessage(deps, group[0]!).then((r) => [r]) : recordInboundBatch(deps, group)));
+      if (together.ok) {
+        for (const [k, i] of indexes.entries()) settled[i] = { ok: true, value: together.value[k]! };
+        continue;
       }
+      deps.logger.warn({ err: together.error, messages: group.length }, 'recording inbound messages together failed; recording them one by one');
+      for (const i of indexes) settled[i] = await one(records[i]!);
     }
     for (const [i, r] of records.entries()) if (!settled[i]) settled[i] = await one(r);
     return settled;
   }, 200);
-  return async (input) => {
-    const settled = await record(input);
-    if (!settled.ok) throw settled.error;
-    return settled.result;
-  };
 }
 
 /**
