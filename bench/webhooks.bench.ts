@@ -61,44 +61,48 @@ export async function run(): Promise<Record<string, number | string>> {
     }
     // BENCH_TARGETS=postgres (or pglite) measures only those databases.
     const only = (process.env.BENCH_TARGETS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    // BENCH_WEBHOOKS_VISIBILITY_ONLY=1 skips the ingest and processing phases (to study visibility alone).
+    const visibilityOnly = process.env.BENCH_WEBHOOKS_VISIBILITY_ONLY === '1';
     for (const target of targets) {
       if (only.length && !only.includes(target.label)) continue;
-      const charla = await startCharla(target.database);
-      try {
-        const channelId = await createChannel(charla.url, charla.headers);
-        const r = await load({ url: `${charla.url}/webhooks/whatsapp/${channelId}`, durationSeconds: seconds, postBodiesFile: bodiesFile });
-        const acknowledged = r.total - r.non2xx;
-        const [stored] = await charla.container.database.rows<{ n: string }>(
-          sql`select coalesce(sum(received_count), 0)::text as n from webhook_events where channel_id = ${channelId}`,
-        );
-        const storedCount = Number(stored?.n ?? 0);
-        console.log(
-          `  ${target.label.padEnd(10)} ${Math.round(r.rps)} req/s   p99 ${r.p99} ms   acknowledged ${acknowledged}, stored ${storedCount}` +
-            (r.non2xx || r.errors ? `   (${r.non2xx} non-2xx, ${r.errors} errors)` : ''),
-        );
-        if (storedCount < acknowledged) problems.push(`${target.label}: ${acknowledged - storedCount} acknowledged webhooks were not stored`);
-        Object.assign(figures, {
-          [`${target.label}_rps`]: Math.round(r.rps),
-          [`${target.label}_p99_ms`]: r.p99,
-          [`${target.label}_vs_bare`]: round(r.rps / Math.max(bareRun.rps, 1), 3),
-          [`${target.label}_acknowledged`]: acknowledged,
-          [`${target.label}_stored`]: storedCount,
-          [`${target.label}_errors`]: r.non2xx + r.errors,
-        });
-
-        // The processing side (PostgreSQL: on PGlite the runner and the measurement share one
-        // in-process database session, so a fixed-time window cannot be measured): a runner works the
-        // backlog the ingest left.
-        if (target.database.kind === 'postgres') {
-          const drained = await processFor(charla.container, channelId, seconds);
-          console.log(`  ${''.padEnd(10)} processing: ${Math.round(drained.rate)} deliveries/s (${drained.processed} in ${round(drained.seconds, 1)} s, ${drained.left} left)`);
+      if (!visibilityOnly) {
+        const charla = await startCharla(target.database);
+        try {
+          const channelId = await createChannel(charla.url, charla.headers);
+          const r = await load({ url: `${charla.url}/webhooks/whatsapp/${channelId}`, durationSeconds: seconds, postBodiesFile: bodiesFile });
+          const acknowledged = r.total - r.non2xx;
+          const [stored] = await charla.container.database.rows<{ n: string }>(
+            sql`select coalesce(sum(received_count), 0)::text as n from webhook_events where channel_id = ${channelId}`,
+          );
+          const storedCount = Number(stored?.n ?? 0);
+          console.log(
+            `  ${target.label.padEnd(10)} ${Math.round(r.rps)} req/s   p99 ${r.p99} ms   acknowledged ${acknowledged}, stored ${storedCount}` +
+              (r.non2xx || r.errors ? `   (${r.non2xx} non-2xx, ${r.errors} errors)` : ''),
+          );
+          if (storedCount < acknowledged) problems.push(`${target.label}: ${acknowledged - storedCount} acknowledged webhooks were not stored`);
           Object.assign(figures, {
-            [`${target.label}_processed_per_s`]: Math.round(drained.rate),
-            [`${target.label}_processed_vs_ingest`]: round(drained.rate / Math.max(r.rps, 1), 3),
+            [`${target.label}_rps`]: Math.round(r.rps),
+            [`${target.label}_p99_ms`]: r.p99,
+            [`${target.label}_vs_bare`]: round(r.rps / Math.max(bareRun.rps, 1), 3),
+            [`${target.label}_acknowledged`]: acknowledged,
+            [`${target.label}_stored`]: storedCount,
+            [`${target.label}_errors`]: r.non2xx + r.errors,
           });
+
+          // The processing side (PostgreSQL: on PGlite the runner and the measurement share one
+          // in-process database session, so a fixed-time window cannot be measured): a runner works the
+          // backlog the ingest left.
+          if (target.database.kind === 'postgres') {
+            const drained = await processFor(charla.container, channelId, seconds);
+            console.log(`  ${''.padEnd(10)} processing: ${Math.round(drained.rate)} deliveries/s (${drained.processed} in ${round(drained.seconds, 1)} s, ${drained.left} left)`);
+            Object.assign(figures, {
+              [`${target.label}_processed_per_s`]: Math.round(drained.rate),
+              [`${target.label}_processed_vs_ingest`]: round(drained.rate / Math.max(r.rps, 1), 3),
+            });
+          }
+        } finally {
+          await charla.close();
         }
-      } finally {
-        await charla.close();
       }
 
       // Dashboard visibility, on a fresh database (the backlog above would otherwise be in front).

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { type AutomatedReply, automatedReplies } from '../../db/schema/index.ts';
@@ -163,11 +163,37 @@ export function isActiveAt(rule: Pick<AutomatedReply, 'activeFrom' | 'activeTo' 
  * time zone, with a matching keyword — the highest priority wins. Evaluated before the assistant.
  */
 export async function matchAutomatedReply(db: Db, organizationId: string, message: { text: string; channelId: string | null; at?: Date }): Promise<AutomatedReply | null> {
-  const rules = await db
+  const rules = (await enabledAutomatedReplies(db, [organizationId])).get(organizationId) ?? [];
+  return pickAutomatedReply(db, rules, organizationId, message);
+}
+
+/**
+ * The enabled rules of several organizations in one statement, each organization's highest priority
+ * first (the assistant's turn job loads them for every message the runner claimed together).
+ */
+export async function enabledAutomatedReplies(db: Db, organizationIds: string[]): Promise<Map<string, AutomatedReply[]>> {
+  const unique = [...new Set(organizationIds)];
+  const rows = await db
     .select()
     .from(automatedReplies)
-    .where(and(eq(automatedReplies.organizationId, organizationId), eq(automatedReplies.enabled, true)))
+    .where(and(unique.length === 1 ? eq(automatedReplies.organizationId, unique[0]!) : inArray(automatedReplies.organizationId, unique), eq(automatedReplies.enabled, true)))
     .orderBy(desc(automatedReplies.priority), asc(automatedReplies.id));
+  const byOrganization = new Map<string, AutomatedReply[]>();
+  for (const row of rows) {
+    const list = byOrganization.get(row.organizationId);
+    if (list) list.push(row);
+    else byOrganization.set(row.organizationId, [row]);
+  }
+  return byOrganization;
+}
+
+/** {@link matchAutomatedReply} over rules already loaded (enabled, highest priority first). */
+export async function pickAutomatedReply(
+  db: Db,
+  rules: AutomatedReply[],
+  organizationId: string,
+  message: { text: string; channelId: string | null; at?: Date },
+): Promise<AutomatedReply | null> {
   if (!rules.length) return null;
   const org = await getOrganization(db, organizationId);
   const local = localTime(message.at ?? new Date(), org.timezone);

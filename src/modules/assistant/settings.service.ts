@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../../container.ts';
 import type { Db } from '../../db/client.ts';
 import { type AssistantSettingsRow, assistantSettings } from '../../db/schema/index.ts';
@@ -42,6 +42,15 @@ export function defaultSettings(organizationId: string): AssistantSettingsRow {
 export async function loadAssistantSettings(db: Db, organizationId: string): Promise<AssistantSettingsRow> {
   const [row] = await db.select().from(assistantSettings).where(eq(assistantSettings.organizationId, organizationId));
   return row ?? defaultSettings(organizationId);
+}
+
+/** The settings of several organizations in one statement (for turns the job runner claimed together). */
+export async function loadAssistantSettingsOf(db: Db, organizationIds: string[]): Promise<Map<string, AssistantSettingsRow>> {
+  const unique = [...new Set(organizationIds)];
+  const rows = await db.select().from(assistantSettings).where(inArray(assistantSettings.organizationId, unique));
+  const byOrganization = new Map(rows.map((row) => [row.organizationId, row]));
+  for (const id of unique) if (!byOrganization.has(id)) byOrganization.set(id, defaultSettings(id));
+  return byOrganization;
 }
 
 /** The settings as the API shows them: never the key, only whether it is set and its last four characters. */

@@ -1,16 +1,17 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Deps } from '../../../container.ts';
 import { assistantSessions, channels, contacts, conversations, messages } from '../../../db/schema/index.ts';
+import { coalesce } from '../../../jobs/coalesce.ts';
 import { defineJob, type JobHandler } from '../../../jobs/queue.ts';
 import type { Db } from '../../../db/client.ts';
 import { resolveLocale } from '../../../shared/i18n.ts';
 import { newId } from '../../../shared/ids.ts';
 import { getOrganization } from '../../organizations/organizations.service.ts';
-import { matchAutomatedReply } from '../automated-replies.service.ts';
+import { enabledAutomatedReplies, pickAutomatedReply } from '../automated-replies.service.ts';
 import { conversationActions, sendReplies, sendRuleReply } from '../conversation-actions.ts';
 import { runTurn } from '../run-turn.ts';
-import { loadAssistantSettings } from '../settings.service.ts';
+import { loadAssistantSettingsOf } from '../settings.service.ts';
 import { matchesKeyword } from '../text-match.ts';
 import { hearVoiceNote, MAX_MEDIA_WAITS, mediaWaitDelayMs, sendVoiceReply } from '../voice-notes.ts';
 import { tVoice } from '../voice.i18n.ts';
@@ -48,17 +49,34 @@ export async function onInboundMessage(deps: Pick<Deps, 'queue'>, inbound: { mes
  * transcript stands for the customer's text everywhere (automations, keywords, the turn). When it
  * cannot be had, the customer is asked to write instead. With spoken replies on, the text replies to
  * a voice note go out as usual and a voice note saying the same follows.
+ *
+ * Every inbound message gets a turn, and most turns end after their first reads (no rule matches, the
+ * assistant is off): so the turns the runner claimed together load their messages, the organizations'
+ * rules and their settings with one statement each, shared, instead of three statements per message.
  */
 export function assistantTurnHandler(deps: Pick<Deps, 'database' | 'queue' | 'secrets' | 'config' | 'logger' | 'storage'>): JobHandler<{ messageId: string; mediaWait?: number }> {
-  return async ({ messageId, mediaWait = 0 }) => {
-    const db = deps.database.db;
-    const [row] = await db
+  const db = deps.database.db;
+  const loadTurn = coalesce(async (ids: string[]) => {
+    const rows = await db
       .select({ message: messages, conversation: conversations, channelType: channels.type, contact: contacts })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .innerJoin(channels, eq(channels.id, messages.channelId))
       .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(and(eq(messages.id, messageId), eq(messages.direction, 'in')));
+      .where(and(ids.length === 1 ? eq(messages.id, ids[0]!) : inArray(messages.id, ids), eq(messages.direction, 'in')));
+    const byId = new Map(rows.map((r) => [r.message.id, r]));
+    return ids.map((id) => byId.get(id));
+  });
+  const rulesOf = coalesce(async (organizationIds: string[]) => {
+    const byOrganization = await enabledAutomatedReplies(db, organizationIds);
+    return organizationIds.map((id) => byOrganization.get(id) ?? []);
+  });
+  const settingsOf = coalesce(async (organizationIds: string[]) => {
+    const byOrganization = await loadAssistantSettingsOf(db, organizationIds);
+    return organizationIds.map((id) => byOrganization.get(id)!);
+  });
+  return async ({ messageId, mediaWait = 0 }) => {
+    const row = await loadTurn(messageId);
     const voiceNote = row?.message.type === 'audio';
     if (!row || (!READABLE.has(row.message.type) && !voiceNote)) return;
     const { message, conversation, contact } = row;
@@ -68,7 +86,7 @@ export function assistantTurnHandler(deps: Pick<Deps, 'database' | 'queue' | 'se
     let text = (message.body ?? '').trim();
 
     if (voiceNote) {
-      const settings = await loadAssistantSettings(db, organizationId);
+      const settings = await settingsOf(organizationId);
       if (!settings.enabled || !conversation.aiEnabled || !settings.transcribeAudio) return;
       const heard = await hearVoiceNote(deps, settings, message, mediaWait);
       if (heard.status === 'waiting') {
@@ -86,12 +104,12 @@ export function assistantTurnHandler(deps: Pick<Deps, 'database' | 'queue' | 'se
       text = heard.text;
     }
     if (!text && !buttonId) return;
-    const rule = buttonId ? null : await matchAutomatedReply(db, organizationId, { text, channelId: message.channelId, at: message.createdAt });
+    const rule = buttonId ? null : await pickAutomatedReply(db, await rulesOf(organizationId), organizationId, { text, channelId: message.channelId, at: message.createdAt });
     if (rule) {
       await sendRuleReply(deps, organizationId, conversation.id, rule, messageId);
       return;
     }
-    const settings = await loadAssistantSettings(db, organizationId);
+    const settings = await settingsOf(organizationId);
     if (!settings.enabled || !conversation.aiEnabled) return;
     const [session] = await db.select({ id: assistantSessions.id, active: assistantSessions.active }).from(assistantSessions).where(eq(assistantSessions.conversationId, conversation.id));
     let active = settings.autoAssist || !!session?.active;
