@@ -1,5 +1,8 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../db/client.ts';
 import { type TestContext, createTestContext, json } from '../../../test/support/context.ts';
 import { call, createOrg, type TestOrg } from '../../../test/support/factories.ts';
 import { type ApiDocument, ingest, uploadDocument } from '../../../test/support/knowledge.ts';
@@ -60,6 +63,31 @@ describe('re-upload replaces content atomically', () => {
     expect(df!.n).toBe(1);
   }, 60_000);
 
+  it('answers from one version when a switch to another language commits in the middle of a search', async () => {
+    // The new version is indexed with another text-search configuration (Portuguese): a search that
+    // analyzed the query against the Spanish knowledge and retrieved from the Portuguese chunks (or the
+    // reverse) would find nothing at all.
+    const doc = await ingest(ctx, org.owner, { filename: 'frete.txt', data: 'Pregunta: ¿Cuánto cuesta el flete al extranjero?\nRespuesta: El flete internacional cuesta $80.000.' }, { language: 'es' });
+    const put = await uploadDocument(ctx, org.owner, { filename: 'frete-pt.txt', data: 'Pregunta: ¿Cuánto cuesta el flete al extranjero?\nRespuesta: O frete internacional custa R$ 90.' }, {}, doc.id);
+    expect(put.statusCode).toBe(202);
+    expect((await call(ctx, org.owner, 'PATCH', `/api/v1/knowledge/documents/${doc.id}`, { language: 'pt' })).statusCode).toBe(200);
+
+    // The switch commits right after the search's first statement (on PGlite, which runs one transaction
+    // at a time, it is started there and waits for the search to finish).
+    let switching: Promise<number> | undefined;
+    const database = afterFirstStatement(ctx.container.database, async () => {
+      switching = ctx.runJobs();
+      if (ctx.container.database.kind === 'postgres') await switching;
+    });
+    const during = await searchKnowledge({ ...ctx.container, database }, org.organizationId, '¿Cuánto cuesta el flete al extranjero?', { limit: 10 });
+    expect(switching).toBeDefined();
+    await switching;
+    expect(await getDoc(doc.id)).toMatchObject({ status: 'ready', language: 'pt' });
+    const fromDoc = (results: { documentId: string; answer: string | null }[]) => results.filter((r) => r.documentId === doc.id).map((r) => r.answer);
+    expect(fromDoc(during.results)).toEqual(['El flete internacional cuesta $80.000.']);
+    expect(fromDoc(await answerTo('¿Cuánto cuesta el flete al extranjero?'))).toEqual(['O frete internacional custa R$ 90.']);
+  });
+
   it('applies only the latest of several quick re-uploads', async () => {
     const doc = await ingest(ctx, org.owner, { filename: 'garantia.txt', data: 'Pregunta: ¿Cuánto dura la garantía?\nRespuesta: 3 meses.' });
     await uploadDocument(ctx, org.owner, { filename: 'g2.txt', data: 'Pregunta: ¿Cuánto dura la garantía?\nRespuesta: 6 meses.' }, {}, doc.id);
@@ -93,3 +121,56 @@ describe('re-upload replaces content atomically', () => {
     expect(chunks!.n).toBe(1);
   });
 });
+
+/**
+ * The database with `hook` run once, right after the first statement a search sends through the
+ * connection (PostgreSQL) or transaction (PGlite) it reads in: the point where a commit by someone else
+ * could split its analysis from its retrieval.
+ */
+function afterFirstStatement(database: Database, hook: () => Promise<void>): Database {
+  let fired = false;
+  const once = async <T>(result: T): Promise<T> => {
+    if (!fired) {
+      fired = true;
+      await hook();
+    }
+    return result;
+  };
+  if (database.pool) {
+    const pool = database.pool;
+    const wrapped = new Proxy(pool, {
+      get(target, prop) {
+        if (prop !== 'connect') return Reflect.get(target, prop, target);
+        return async () => {
+          const client = await target.connect();
+          return new Proxy(client, {
+            get(c, p) {
+              if (p !== 'query') return Reflect.get(c, p, c);
+              return (...args: Parameters<pg.PoolClient['query']>) => (c.query as (...a: unknown[]) => Promise<unknown>)(...args).then(once);
+            },
+          });
+        };
+      },
+    });
+    return { ...database, pool: wrapped } as Database;
+  }
+  const lite = database.pglite!;
+  const wrapped = new Proxy(lite, {
+    get(target, prop) {
+      if (prop !== 'transaction') return Reflect.get(target, prop, target);
+      return <T>(fn: (tx: Transaction) => Promise<T>) =>
+        target.transaction((tx) =>
+          fn(
+            new Proxy(tx, {
+              get(t, p) {
+                const value = Reflect.get(t, p, t);
+                if (p !== 'exec' && p !== 'query') return typeof value === 'function' ? value.bind(t) : value;
+                return (...args: unknown[]) => (value as (...a: unknown[]) => Promise<unknown>).apply(t, args).then(once);
+              },
+            }),
+          ),
+        );
+    },
+  }) as PGlite;
+  return { ...database, pglite: wrapped } as Database;
+}

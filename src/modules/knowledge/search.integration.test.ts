@@ -64,6 +64,13 @@ describe('lexical search on the demo knowledge base', () => {
     expect((await ask('Qunato custa o frete?'))).toMatchObject({ status: 'answered', answer: expect.stringContaining('19,90') });
   });
 
+  it('searches quotes, backslashes and control characters as plain text', async () => {
+    // The query travels inlined in the search's first message: it must stay one string literal.
+    const res = await searchKnowledge(ctx.container, org.organizationId, "¿cuánto vale\u0000 el\u0007 domicilio?' ; select 1; -- \\' E'\\\\ $$ \"", { limit: 3 });
+    expect(res.query).toBe("¿cuánto vale el domicilio?' ; select 1; -- \\' E'\\\\ $$ \"");
+    expect(res.results[0]).toMatchObject({ documentTitle: 'envios', matchedQuestion: '¿Cuánto vale el domicilio?' });
+  });
+
   it('says it does not know instead of inventing', async () => {
     for (const q of ['¿Quién ganó el partido de ayer?', 'What is the capital of France?', 'Vocês vendem carros usados?']) {
       const a = await ask(q);

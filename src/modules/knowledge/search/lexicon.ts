@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../../../db/client.ts';
+import type { Read } from './snapshot.ts';
 
 /**
  * An organization's lexicon — every lexeme of its active chunks with its document frequency — held in
@@ -69,22 +69,23 @@ const MAX_CACHED = 64;
 
 /**
  * The organization's lexicon for a knowledge `version` (a fingerprint of its active documents that changes
- * whenever a version is activated or a document deleted). Loaded once per version and process; the
- * least recently used organizations are dropped past 64.
+ * whenever a version is activated or a document deleted). `read` must run in the snapshot the fingerprint
+ * was read in, so the lexicon cached under it holds exactly that version's document frequencies. Loaded
+ * once per version and process; the least recently used organizations are dropped past 64.
  */
-export function lexiconFor(database: Database, organizationId: string, version: string, total: number): Promise<Lexicon> {
+export function lexiconFor(read: Read, organizationId: string, version: string, total: number): Promise<Lexicon> {
   const hit = cache.get(organizationId);
   if (hit && hit.version === version) {
     cache.delete(organizationId);
     cache.set(organizationId, hit);
     return hit.lexicon;
   }
-  const lexicon = database
-    .rows<{ ts_config: string; lexeme: string; chunk_count: number }>(
-      sql`select ts_config, lexeme, chunk_count from knowledge_terms where organization_id = ${organizationId}`,
-    )
-    .then((rows) => new Lexicon(rows, total));
-  lexicon.catch(() => cache.delete(organizationId));
+  const lexicon = read<{ ts_config: string; lexeme: string; chunk_count: number }>(
+    sql`select ts_config, lexeme, chunk_count from knowledge_terms where organization_id = ${organizationId}`,
+  ).then((rows) => new Lexicon(rows, total));
+  lexicon.catch(() => {
+    if (cache.get(organizationId)?.lexicon === lexicon) cache.delete(organizationId);
+  });
   cache.set(organizationId, { version, lexicon });
   while (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
   return lexicon;

@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
-import type { Database } from '../../../db/client.ts';
+import { type SQL, sql } from 'drizzle-orm';
+import pg from 'pg';
 import { lexiconFor } from './lexicon.ts';
 import { idf } from './scoring.ts';
+import type { Read } from './snapshot.ts';
 
 /** The text-search configurations chunks can be indexed with. */
 export const TS_CONFIGS = ['spanish', 'portuguese', 'english', 'simple'] as const;
@@ -30,29 +31,42 @@ export interface QueryTerms {
  */
 const SEARCH_BUDGET = 600;
 
+/** What the analysis statement returns: the query's lexemes under every configuration and the knowledge's fingerprint. */
+export type AnalysisRow = Record<TsConfig, string[]> & { norm: string; total: number; version: string; languages: string[] | null };
+
 /**
- * Analyzes a query in one round trip: stems and folds it with every configuration its organization
- * uses (stop words dropped before folding — the lists are accented, `están`, `você` — the rest stemmed
- * after, as chunks were indexed), and reads the fingerprint of the organization's knowledge, which keys
- * its in-memory lexicon (document frequencies, typo candidates).
+ * The statement that analyzes a query: stems and folds it with every configuration (stop words dropped
+ * before folding — the lists are accented, `están`, `você` — the rest stemmed after, as chunks were
+ * indexed), and reads the fingerprint of the organization's knowledge (which keys its in-memory lexicon),
+ * its chunk count and the languages in use. Values are inlined as escaped literals so the statement can
+ * open a snapshot in the same round trip (see `inSnapshot`).
  */
-export async function analyzeQuery(database: Database, organizationId: string, query: string): Promise<QueryTerms> {
+export function analysisStatement(organizationId: string, query: string): SQL {
+  const text = sql.raw(pg.escapeLiteral(query));
   const lexemesOf = (cfg: TsConfig) =>
     sql`tsvector_to_array(to_tsvector(${sql.raw(`'${cfg}'`)}, charla_unaccent(coalesce((
-          select string_agg(p.token, ' ') from ts_parse('default', ${query}) p
+          select string_agg(p.token, ' ') from ts_parse('default', ${text}) p
            where p.tokid <> 12 and coalesce(ts_lexize(${sql.raw(`'${STEMMERS[cfg]}'`)}, lower(p.token)), '{x}') <> '{}'), ''))))`;
-  const [row] = await database.rows<Record<TsConfig, string[]> & { norm: string; total: number; version: string; languages: string[] | null }>(sql`
+  return sql`
     select ${lexemesOf('spanish')} as spanish, ${lexemesOf('portuguese')} as portuguese, ${lexemesOf('english')} as english,
-           ${lexemesOf('simple')} as simple, lower(charla_unaccent(${query})) as norm, s.total, s.version, s.languages
+           ${lexemesOf('simple')} as simple, lower(charla_unaccent(${text})) as norm, s.total, s.version, s.languages
       from (select coalesce(sum(chunk_count), 0)::int as total,
                    count(*) || ':' || coalesce(sum(extract(epoch from processed_at)), 0) || ':' || coalesce(sum(chunk_count), 0) as version,
                    array_agg(distinct coalesce(language, 'other')) as languages
-              from knowledge_documents where organization_id = ${organizationId} and active_version_id is not null) s`);
-  const inUse = new Set((row!.languages ?? []).map((l) => CONFIG_OF_LANGUAGE[l] ?? 'simple'));
+              from knowledge_documents where organization_id = ${sql.raw(pg.escapeLiteral(organizationId))} and active_version_id is not null) s`;
+}
+
+/**
+ * A query's terms from its analysis row and the organization's lexicon for the row's fingerprint (read
+ * with `read`, in the same snapshot as the row, when it is not cached): the lexemes of the configurations
+ * in use, typo and run-together expansions, IDF weights and the lexemes the full-text leg searches for.
+ */
+export async function queryTermsOf(read: Read, organizationId: string, row: AnalysisRow): Promise<QueryTerms> {
+  const inUse = new Set((row.languages ?? []).map((l) => CONFIG_OF_LANGUAGE[l] ?? 'simple'));
   const lexemes = {} as Record<TsConfig, string[]>;
-  for (const cfg of TS_CONFIGS) lexemes[cfg] = inUse.has(cfg) ? row![cfg] : [];
-  const total = Number(row!.total);
-  const lexicon = await lexiconFor(database, organizationId, String(row!.version), total);
+  for (const cfg of TS_CONFIGS) lexemes[cfg] = inUse.has(cfg) ? row[cfg] : [];
+  const total = Number(row.total);
+  const lexicon = await lexiconFor(read, organizationId, String(row.version), total);
 
   const expansions = new Map<string, string[]>();
   for (const cfg of TS_CONFIGS) {
@@ -78,7 +92,7 @@ export async function analyzeQuery(database: Database, organizationId: string, q
       return i === 0 || spent <= SEARCH_BUDGET;
     });
   }
-  return { lexemes, norm: row!.norm, expansions, searched, weightOf };
+  return { lexemes, norm: row.norm, expansions, searched, weightOf };
 }
 
 /** The known lexemes a run-together word is made of (`envigratis` → `envi`, `gratis`; `contraentreg` → `entreg`), or none. */

@@ -1,8 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Database } from '../../../db/client.ts';
-import { rowsOf } from '../../../jobs/pg-queue.ts';
 import { type QueryTerms, TS_CONFIGS, type TsConfig } from './query-terms.ts';
+import type { Read } from './snapshot.ts';
 
 /** A candidate chunk with its place in each leg and the lexical evidence scoring needs. */
 export interface Candidate {
@@ -52,11 +50,12 @@ export function orQuery(lexemes: string[]): string {
  * organization's documents only: full-text (chunks matching any searched lexeme with their own
  * configuration, ranked by `ts_rank_cd` — cover density, length-normalized, weights A questions > B topic
  * > C answer > D title) and, when a query vector is given, nearest chunks by cosine distance through the
- * per-dimension HNSW index.
+ * per-dimension HNSW index. `read` runs it in the snapshot the query terms were analyzed in (sequential
+ * scans off: see `inSnapshot`).
  */
-export async function retrieveCandidates(database: Database, request: RetrievalRequest): Promise<Candidate[]> {
+export async function retrieveCandidates(read: Read, request: RetrievalRequest): Promise<Candidate[]> {
   const { organizationId, terms: q } = request;
-  // Nothing to look for (no known word in the query, no vector): no round trips.
+  // Nothing to look for (no known word in the query, no vector): no statement.
   if (!request.vector && TS_CONFIGS.every((cfg) => !q.searched[cfg].length)) return [];
   const docFilter = request.documentIds?.length ? sql`and d.id = any(${`{${request.documentIds.join(',')}}`}::uuid[])` : sql``;
   const branches: SQL[] = [];
@@ -93,9 +92,7 @@ export async function retrieveCandidates(database: Database, request: RetrievalR
   };
   const lexemesFor = sql`(case c.ts_config when 'spanish' then ${literal('spanish')}::text[] when 'portuguese' then ${literal('portuguese')}::text[]
                               when 'english' then ${literal('english')}::text[] else ${literal('simple')}::text[] end)`;
-  // The planner underrates the cost of matching every chunk's tsvector and picks a sequential scan for
-  // queries that match a few percent of a mid-sized knowledge base; the GIN index is always cheaper here.
-  const rows = await readPreferringIndexes<{
+  const rows = await read<{
     id: string;
     document_id: string;
     title: string;
@@ -114,7 +111,6 @@ export async function retrieveCandidates(database: Database, request: RetrievalR
     matched: string[];
     matched_q: string[];
   }>(
-    database,
     sql`
     with active as materialized (
       select d.id, d.active_version_id, d.title, d.language from knowledge_documents d
@@ -149,37 +145,4 @@ export async function retrieveCandidates(database: Database, request: RetrievalR
     matched: r.matched,
     matchedInQuestions: r.matched_q,
   }));
-}
-
-const dialect = new PgDialect({ casing: 'snake_case' });
-
-/**
- * Runs a read with sequential scans disabled for its transaction only (`set local`). On PostgreSQL the
- * BEGIN and the SET travel together in one round trip; PGlite runs in process, where a round trip
- * costs nothing.
- */
-async function readPreferringIndexes<T>(database: Database, query: SQL): Promise<T[]> {
-  if (!database.pool) {
-    return database.db.transaction(async (tx) => {
-      await tx.execute(sql`set local enable_seqscan = off`);
-      return rowsOf<T>(tx, query);
-    });
-  }
-  const client = await database.pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('begin; set local enable_seqscan = off');
-    const { sql: text, params } = dialect.sqlToQuery(query);
-    const result = await client.query(text, params as unknown[]);
-    await client.query('commit');
-    return result.rows as T[];
-  } catch (err) {
-    await client.query('rollback').catch((rollbackError: Error) => {
-      broken = rollbackError;
-    });
-    throw err;
-  } finally {
-    // A connection that could not even roll back is closed rather than handed to the next caller.
-    client.release(broken);
-  }
 }

@@ -2,9 +2,10 @@ import type { Embedder } from '../../../adapters/embeddings/openai-embeddings.ts
 import type { Deps } from '../../../container.ts';
 import { type DocumentLanguage, parseLanguage } from '../chunking/language.ts';
 import { loadEmbedder } from '../settings.service.ts';
-import { analyzeQuery, type QueryTerms } from './query-terms.ts';
+import { type AnalysisRow, analysisStatement, type QueryTerms, queryTermsOf } from './query-terms.ts';
 import { type Candidate, retrieveCandidates } from './retrieval.repository.ts';
 import { confidenceOf, lexicalEvidence, lexicalRelevance, reciprocalRankFusion } from './scoring.ts';
+import { inSnapshot } from './snapshot.ts';
 import { trigramSimilarity } from './trigram.ts';
 
 /** Options of a knowledge search. */
@@ -63,9 +64,16 @@ const MAX_QUERY = 1000;
  * phrasing (typos), IDF-weighted lexical coverage, and — when an embeddings provider is configured and
  * pgvector exists — vector similarity, fused by reciprocal rank. Each result carries a 0–1 confidence.
  * Without a provider (or when it fails) the lexical legs answer alone.
+ *
+ * The query's analysis, the lexicon it is weighed against and the retrieval read one snapshot of the
+ * knowledge: a re-upload activated meanwhile (possibly in another language, so indexed with another
+ * configuration) is seen entirely or not at all. On PostgreSQL that is two round trips after the query
+ * embedding — BEGIN with the analysis, then the retrieval — plus one for the lexicon when the knowledge
+ * changed since it was cached.
  */
 export async function searchKnowledge(deps: Pick<Deps, 'database' | 'secrets' | 'config' | 'logger'>, organizationId: string, query: string, options: SearchOptions = {}): Promise<SearchResponse> {
-  const text = query.replace(/\s+/g, ' ').trim().slice(0, MAX_QUERY);
+  // Control characters carry nothing searchable (and NUL cannot travel in a PostgreSQL string).
+  const text = query.replace(/[\s\p{Cc}]+/gu, ' ').trim().slice(0, MAX_QUERY);
   const limit = Math.min(50, Math.max(1, options.limit ?? 5));
   // Only a language the caller knows (the conversation's) is used: short questions are too short to detect reliably.
   const language = parseLanguage(options.language) ?? null;
@@ -73,12 +81,17 @@ export async function searchKnowledge(deps: Pick<Deps, 'database' | 'secrets' | 
   if (!text) return empty;
   const { database } = deps;
 
-  const [terms, embedding] = await Promise.all([analyzeQuery(database, organizationId, text), vectorOf(deps, organizationId, text, options)]);
-  const candidates = await retrieveCandidates(database, {
-    organizationId,
-    terms,
-    vector: embedding.vector && embedding.key ? { values: embedding.vector, modelKey: embedding.key } : undefined,
-    documentIds: options.documentIds,
+  // The embedding first: the snapshot's connection is not held while a provider answers.
+  const embedding = await vectorOf(deps, organizationId, text, options);
+  const { terms, candidates } = await inSnapshot<AnalysisRow, { terms: QueryTerms; candidates: Candidate[] }>(database, analysisStatement(organizationId, text), async ([row], read) => {
+    const terms = await queryTermsOf(read, organizationId, row!);
+    const candidates = await retrieveCandidates(read, {
+      organizationId,
+      terms,
+      vector: embedding.vector && embedding.key ? { values: embedding.vector, modelKey: embedding.key } : undefined,
+      documentIds: options.documentIds,
+    });
+    return { terms, candidates };
   });
   const evaluated = candidates.map((c) => evaluate(c, terms, text, c.vector?.score ?? (embedding.vector ? 0 : null)));
   const ranked = (score: (e: (typeof evaluated)[number]) => number) =>
