@@ -16,10 +16,15 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, config: FAST_EMULATOR });
   fake = await startFakeOpenAIServer({ apiKey: API_KEY });
 }, 180_000);
+// Charla first, then the emulator and the fake model server. The other way round, closing the emulator
+// aborted the status webhooks it was delivering to Charla at that moment (the spoken reply's statuses
+// keep coming after the test has seen what it waits for): the aborted deliveries could leave this
+// process's fetch holding connections to Charla that never carried a request, which Charla's server
+// does not close as idle, so its close — and this hook — waited about 70 s for them.
 afterAll(async () => {
-  await fake?.close();
-  await emulator?.close();
   await h?.close();
+  await emulator?.close();
+  await fake?.close();
 });
 
 it('an agent reads the transcript of a customer’s voice note and of the assistant’s spoken answer', async () => {

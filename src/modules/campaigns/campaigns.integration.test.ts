@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, json, type TestContext } from '../../../test/support/context.ts';
 import { call, createOrg, type TestOrg } from '../../../test/support/factories.ts';
 import { type EmulatedNumber, eventually, getJson, startWhatsAppHarness, type WhatsAppHarness } from '../../../test/support/whatsapp.ts';
@@ -24,7 +24,12 @@ beforeAll(async () => {
   await wa.startWorker();
 }, 90_000);
 afterEach(async () => {
-  // Each test starts with no contacts and no injected failures.
+  // Each test starts with no contacts and no injected failures — once the last one's work is over:
+  // deleting a contact cascades to its campaign recipients and then its messages, while a status
+  // webhook still being applied locks a message and then updates its recipient. Run together, the
+  // two deadlock (PostgreSQL aborts one of them), as they did whenever a test ended before WhatsApp's
+  // last statuses for its sends had been processed (likelier on a busy machine).
+  await backgroundWorkDone();
   await ctx.container.database.db.execute(sql`delete from contacts where organization_id = ${org.organizationId}`);
   await wa.control('DELETE', '/_emulator/failures');
 });
@@ -32,6 +37,26 @@ afterAll(async () => {
   await wa?.close();
   await ctx?.close();
 });
+
+/**
+ * Waits until nothing more happens on its own: WhatsApp has reported the final status of every message
+ * sent (read, or failed) and delivered every webhook, and the worker has no job running or due.
+ */
+async function backgroundWorkDone() {
+  await eventually(
+    async () => {
+      if ((await wa.outbox(number)).some((m) => m.status !== 'read' && m.status !== 'failed')) return false;
+      const pending = await wa.control('GET', `/_emulator/webhooks?phoneNumberId=${number.phoneNumberId}&state=pending`);
+      if ((pending.body as { data: unknown[] }).data.length > 0) return false;
+      const [jobs] = await ctx.container.database.rows<{ busy: number }>(
+        sql`select count(*)::int as busy from jobs where state = 'running' or (state = 'queued' and run_at <= now())`,
+      );
+      return jobs?.busy === 0;
+    },
+    20_000,
+    'the statuses of the sends and the jobs they caused to be processed',
+  );
+}
 
 const tick = () => campaignTickHandler(ctx.container)({}, { jobId: 'test', attempt: 1, signal: new AbortController().signal, heartbeat: async () => {} });
 const details = (id: string) => getJson<CampaignView & { preview: { header: { text: string } | null; body: string } }>(ctx, org.owner, `/api/v1/campaigns/${id}`);
@@ -209,5 +234,23 @@ describe('sending a campaign', () => {
     await ctx.container.database.db.execute(sql`update campaigns set scheduled_at = now() - interval '1 second' where id = ${campaign.id}`);
     const done = await settled(campaign.id, (c) => c.status === 'finished', 'the scheduled campaign');
     expect(done.stats.sent).toBe(2);
+  }, 60_000);
+
+  // Only on PostgreSQL: embedded PGlite runs inside this process and takes its time from the same clock.
+  it.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL: starts a scheduled campaign when the database says it is due, even if the worker\'s clock lags behind', async () => {
+    await seedContacts(ctx, org.organizationId, 1, { prefix: '3460900', consent: 'granted' });
+    const res = await call(ctx, org.owner, 'POST', '/api/v1/campaigns', { name: 'Reloj atrasado', templateId, variables: promoVariables, audience: { kind: 'all' }, action: 'schedule', scheduledAt: '2099-07-21T08:30' });
+    expect(res.statusCode, res.body).toBe(201);
+    const campaign = json<CampaignView>(res);
+    await ctx.container.database.db.execute(sql`update campaigns set scheduled_at = now() - interval '1 second' where id = ${campaign.id}`);
+    // This process — the worker — runs 5 seconds behind the database server.
+    const realNow = Date.now.bind(Date);
+    const lag = vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 5_000);
+    try {
+      const done = await settled(campaign.id, (c) => c.status === 'finished', 'the campaign due on the database clock');
+      expect(done.stats.sent).toBe(1);
+    } finally {
+      lag.mockRestore();
+    }
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Deps } from '../../../container.ts';
 import { campaigns, channels } from '../../../db/schema/index.ts';
@@ -25,9 +25,18 @@ export function startCampaignHandler(deps: Pick<Deps, 'database' | 'queue' | 'lo
   return async ({ campaignId }) => {
     const db = deps.database.db;
     const started = await db.transaction(async (tx) => {
-      const [campaign] = await tx.select().from(campaigns).where(eq(campaigns.id, campaignId)).for('update');
+      // "Due" on the database's clock, the one the queue claims jobs by (`run_at <= now()`) and the tick
+      // finds due campaigns by: on this process's clock, a worker whose clock lags the database's would
+      // find the campaign not due yet and complete the job — and the tick's job for it, whose key is
+      // taken once per scheduled time — so the campaign would never start.
+      const [row] = await tx
+        .select({ campaign: campaigns, due: sql<boolean>`${campaigns.scheduledAt} <= now()` })
+        .from(campaigns)
+        .where(eq(campaigns.id, campaignId))
+        .for('update');
+      const campaign = row?.campaign;
       if (!campaign || campaign.materializedAt) return null;
-      const due = campaign.status === 'scheduled' && campaign.scheduledAt && campaign.scheduledAt.getTime() <= Date.now() + 1000;
+      const due = campaign.status === 'scheduled' && row.due === true;
       if (!due && campaign.status !== 'sending') return null;
       const [channel] = await tx.select({ throughputMps: channels.throughputMps }).from(channels).where(eq(channels.id, campaign.channelId));
       const now = new Date();
