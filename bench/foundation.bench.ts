@@ -3,15 +3,16 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import Fastify from 'fastify';
+import readline from 'node:readline';
 import { type LoadResult, load, median, QUICK, round } from './support/load.ts';
-import { createThrowawayDatabase, dropDatabase, listen, redact, startCharla, withDatabase } from './support/servers.ts';
+import { createThrowawayDatabase, dropDatabase, redact, withDatabase } from './support/servers.ts';
 
 /**
  * The foundation's figures, all measured in one run: authenticated `GET /api/v1/me` (API key) on PGlite
- * and on PostgreSQL, each against a bare Fastify route returning the same JSON in the same process (the
- * framework's own limit on this machine, right now); cold start of the server with migrations already
- * applied; and its idle memory.
+ * and on PostgreSQL, each against a bare Fastify route returning the same JSON (the framework's own
+ * limit on this machine, right now) — every server in a process of its own, as in production, with the
+ * load generator in another; cold start of the server with migrations already applied; and its idle
+ * memory.
  */
 export const name = 'foundation';
 
@@ -29,46 +30,44 @@ export async function run(): Promise<Record<string, number | string>> {
   const pgDatabase = `charla_bench_${process.pid}`;
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    // --- the three servers, side by side in this process ------------------------------------------
-    const pglite = await startCharla({ kind: 'pglite' });
+    // --- the three servers, each in a process of its own (see support/me-server.ts) -----------------
+    const pglite = await startServer({ kind: 'pglite' });
     cleanups.push(pglite.close);
-    let postgres: Awaited<ReturnType<typeof startCharla>> | undefined;
+    let postgres: RunningServer | undefined;
     if (await createThrowawayDatabase(adminUrl, pgDatabase)) {
       cleanups.push(() => dropDatabase(adminUrl, pgDatabase));
-      postgres = await startCharla({ kind: 'postgres', url: withDatabase(adminUrl, pgDatabase) });
+      postgres = await startServer({ kind: 'postgres', url: withDatabase(adminUrl, pgDatabase) });
       cleanups.push(postgres.close);
     } else {
       problems.push(`PostgreSQL at ${redact(adminUrl)} is not reachable: its figures are missing`);
     }
     const me = await (await fetch(`${pglite.url}/api/v1/me`, { headers: pglite.headers })).json();
-    const bare = Fastify({ logger: false });
-    bare.get('/api/v1/me', async () => me);
-    const bareUrl = await listen(bare);
-    cleanups.push(() => bare.close());
+    const bare = await startServer({ kind: 'bare', me });
+    cleanups.push(bare.close);
 
     // --- throughput, interleaved so drift in the machine's load hits every target alike -------------
-    // Besides throughput (which the machine's other load sways), the CPU each request costs: this
-    // process's (the load generator runs in another) plus, on PostgreSQL, the local server's.
-    const measure = async (label: string, url: string, headers: Record<string, string> = {}) => {
-      await load({ url, headers, durationSeconds: warmup });
-      const cpu0 = process.cpuUsage();
+    // Besides throughput (which the machine's other load sways), the CPU each request costs: the
+    // server process's (the load generator runs in another) plus, on PostgreSQL, the local server's.
+    const measure = async (label: string, server: RunningServer) => {
+      const url = `${server.url}/api/v1/me`;
+      await load({ url, headers: server.headers, durationSeconds: warmup });
+      const cpu0 = processCpuMs(server.pid);
       const pg0 = postgresCpuMs();
-      const r = await load({ url, headers, durationSeconds: seconds });
-      const cpu = process.cpuUsage(cpu0);
-      const nodeUs = (cpu.user + cpu.system) / Math.max(r.total, 1);
+      const r = await load({ url, headers: server.headers, durationSeconds: seconds });
+      const nodeUs = ((processCpuMs(server.pid) - cpu0) * 1000) / Math.max(r.total, 1);
       const dbUs = ((postgresCpuMs() - pg0) * 1000) / Math.max(r.total, 1);
       if (r.non2xx || r.errors) problems.push(`${label}: ${r.non2xx} non-2xx responses and ${r.errors} errors of ${r.total}`);
       console.log(
         `  ${label.padEnd(10)} ${String(Math.round(r.rps)).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   ` +
-          `CPU per request: ${Math.round(nodeUs)} µs here${label === 'postgres' ? ` + ${Math.round(dbUs)} µs in PostgreSQL` : ''}`,
+          `CPU per request: ${Math.round(nodeUs)} µs in its process${label === 'postgres' ? ` + ${Math.round(dbUs)} µs in PostgreSQL` : ''}`,
       );
       return { ...r, cpuUs: nodeUs + (label === 'postgres' ? dbUs : 0) };
     };
     console.log(`  GET /api/v1/me, 50 connections, ${seconds} s each (after ${warmup} s warm-up):`);
-    const bareA = await measure('bare', `${bareUrl}/api/v1/me`);
-    const onPglite = await measure('pglite', `${pglite.url}/api/v1/me`, pglite.headers);
-    const onPg = postgres ? await measure('postgres', `${postgres.url}/api/v1/me`, postgres.headers) : undefined;
-    const bareB = await measure('bare', `${bareUrl}/api/v1/me`);
+    const bareA = await measure('bare', bare);
+    const onPglite = await measure('pglite', pglite);
+    const onPg = postgres ? await measure('postgres', postgres) : undefined;
+    const bareB = await measure('bare', bare);
     const bareRps = (bareA.rps + bareB.rps) / 2;
     const bareP99 = (bareA.p99 + bareB.p99) / 2;
     const bareCpuUs = (bareA.cpuUs + bareB.cpuUs) / 2;
@@ -81,7 +80,7 @@ export async function run(): Promise<Record<string, number | string>> {
     });
     if (onPg) figures.postgres_vs_bare_target = `>= ${TARGETS.pgRatio}`;
 
-    // Free the in-process servers before timing a cold start, so they do not compete with it.
+    // Stop the servers before timing a cold start, so they do not compete with it.
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 
     // --- cold start and idle memory of the real command ---------------------------------------------
@@ -127,6 +126,48 @@ function throughputFigures(label: string, r: LoadResult & { cpuUs: number }, bar
     [`${label}_cpu_us_per_req`]: Math.round(r.cpuUs),
     [`${label}_cpu_efficiency_vs_bare`]: round(bareCpuUs / r.cpuUs, 3),
   };
+}
+
+/** A server of this suite running in its own process. */
+interface RunningServer {
+  url: string;
+  headers: Record<string, string>;
+  pid: number;
+  close: () => Promise<void>;
+}
+
+/** Starts support/me-server.ts in a child process and waits until it listens. */
+async function startServer(target: { kind: 'bare'; me: unknown } | { kind: 'pglite' } | { kind: 'postgres'; url: string }): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--import', 'tsx', path.join(ROOT, 'bench/support/me-server.ts'), JSON.stringify(target)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000);
+  });
+  const ready = await new Promise<{ url: string; headers: Record<string, string> }>((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve(JSON.parse(line)));
+    child.once('exit', (code) => reject(new Error(`the ${target.kind} server exited (${code}) before listening: ${stderr.trim()}`)));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    ...ready,
+    pid: child.pid!,
+    close: async () => {
+      child.stdin!.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds. */
+function processCpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ is 100 on Linux
 }
 
 /** CPU time used so far by every local `postgres` process (0 when the server is elsewhere). */

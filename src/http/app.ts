@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -111,9 +112,21 @@ export async function buildApp(deps: Deps, options: { serveWeb?: boolean } = {})
   // proxy's upstream) would stay open for the whole keep-alive timeout (72 s) after its response,
   // beyond the shutdown deadline, so the job runner would never be stopped cleanly. Responses sent
   // while closing end their connection instead.
+  //
+  // Connections that never sent a request (a client that connected and went quiet, a webhook delivery
+  // aborted before its first byte) count for Node as neither idle nor busy: the server would wait for
+  // them until its headers timeout (~70 s). They are tracked per connection (nothing per request) and
+  // ended when closing starts, like the idle ones; a connection whose request is being read or answered
+  // has a response attached and is left to finish.
   let closing = false;
+  const connections = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
   app.addHook('preClose', (done) => {
     closing = true;
+    for (const socket of connections) if (!(socket as Socket & { _httpMessage?: unknown })._httpMessage) socket.destroy();
     done();
   });
   app.addHook('onSend', (_req, reply, payload, done) => {

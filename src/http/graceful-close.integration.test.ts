@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { expect, it } from 'vitest';
 import { createTestContext } from '../../test/support/context.ts';
 import { createOrg } from '../../test/support/factories.ts';
@@ -77,4 +78,22 @@ it('ends the open event streams when closing', async () => {
     if (done) break;
   }
   await closed;
+});
+
+/**
+ * A client that connected and never sent a request (or a webhook delivery aborted before its first
+ * byte) is neither idle nor busy for Node: without ending it, closing waited for the headers timeout
+ * (~70 s), past the shutdown deadline, and the job runner was never stopped cleanly.
+ */
+it('ends connections that never sent a request when closing', async () => {
+  const ctx = await createTestContext();
+  const base = new URL(await ctx.app.listen({ port: 0, host: '127.0.0.1' }));
+  const silent = net.connect(Number(base.port), base.hostname);
+  await new Promise<void>((resolve, reject) => silent.once('connect', resolve).once('error', reject));
+  const ended = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+  const started = performance.now();
+  await ctx.close();
+  await ended;
+  // Without the fix this takes the server's headers timeout; well under a second with it.
+  expect(performance.now() - started).toBeLessThan(10_000);
 });

@@ -12,8 +12,9 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, logger: createLogger('silent') });
 }, 120_000);
 afterAll(async () => {
-  await emulator?.close();
+  // Charla first: its webhook deliveries from the emulator are not cut off while it is still serving.
   await h?.close();
+  await emulator?.close();
 });
 
 it('the playground answers an order question and shows the tool call', async () => {

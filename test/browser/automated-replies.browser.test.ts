@@ -15,8 +15,9 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, config: FAST_EMULATOR });
 }, 180_000);
 afterAll(async () => {
-  await emulator?.close();
+  // Charla first: its webhook deliveries from the emulator are not cut off while it is still serving.
   await h?.close();
+  await emulator?.close();
 });
 
 const PHONE_NUMBER_ID = '106540352249001';

@@ -14,8 +14,9 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0, config: FAST_EMULATOR });
 }, 180_000);
 afterAll(async () => {
-  await emulator?.close();
+  // Charla first: its webhook deliveries from the emulator are not cut off while it is still serving.
   await h?.close();
+  await emulator?.close();
 });
 
 it('creates a template, waits for its approval, schedules a campaign with it and opens the campaign', async () => {
