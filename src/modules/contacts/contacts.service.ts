@@ -115,6 +115,10 @@ export async function deleteContact(deps: Pick<Deps, 'database' | 'storage'>, or
   const keys = await deps.database.db.transaction(async (tx) => {
     const row = await findContact(tx, organizationId, id, { lock: true });
     if (!row) throw contactNotFound();
+    // The status applier locks a message, then its campaign recipient; the cascade below would take the
+    // recipients first, then the messages, and the two could deadlock. Locking the messages first keeps
+    // one order: a status arriving now waits for the delete (and then finds nothing to update).
+    await tx.execute(sql`select 1 from messages where conversation_id in (select id from conversations where contact_id = ${id}::uuid) order by id for update`);
     const files = (await tableExists(tx, 'files'))
       ? await rowsOf<{ storage_key: string }>(
           tx,

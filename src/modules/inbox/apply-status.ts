@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../../container.ts';
 import type { Db } from '../../db/client.ts';
 import { type Message, messages, organizations } from '../../db/schema/index.ts';
@@ -194,6 +194,8 @@ export async function applyProviderStatuses(deps: Pick<Deps, 'database'>, items:
         sql`(${messages.channelId}, ${messages.providerMessageId}) in
             (select channel_id, provider_message_id from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(channel_id uuid, provider_message_id text))`,
       )
+      // Locked in id order, as everything else that locks several messages does (a contact's deletion).
+      .orderBy(asc(messages.id))
       .for('update', { of: messages });
 
     const byKey = new Map<string, MessageReports>();
