@@ -2,7 +2,8 @@ import type { AssistantConfirmation } from '../../db/schema/index.ts';
 import { notFound } from '../../shared/errors.ts';
 import { resolveLocale } from '../../shared/i18n.ts';
 import { type AssistantTool, type ConversationActions, executeBuiltinTool, executeTool, type ToolContact, type ToolExecution } from '../integrations/index.ts';
-import { answerFromKnowledge, type KnowledgeAnswer, recordKnowledgeGap } from '../knowledge/index.ts';
+import { settle } from '../../jobs/coalesce.ts';
+import { answerFromKnowledge, judgeAnswer, type KnowledgeAnswer, recordKnowledgeGap } from '../knowledge/index.ts';
 import { getOrganization } from '../organizations/organizations.service.ts';
 import { tAssistant } from './assistant.i18n.ts';
 import type { AssistantReply, TurnEvent } from './assistant.schemas.ts';
@@ -45,6 +46,12 @@ export interface TurnResult {
  */
 export async function runTurn(deps: AssistantDeps, input: TurnInput): Promise<TurnResult> {
   const db = deps.database.db;
+  // Both brains start by asking the knowledge base about the message. When the message's own language
+  // decides the turn's (it does whenever it can be told), that search runs beside the setup below instead
+  // of after it; its results are judged against the threshold once the settings are in. Settled, so a
+  // turn that never asks (a stop keyword, a confirmation) leaves no rejection behind.
+  const guessed = guessLanguage(input.text);
+  const early = guessed && input.text.trim() ? settle(() => answerFromKnowledge(deps, input.organizationId, input.text, { language: guessed, threshold: 0 })) : undefined;
   // One round trip for the settings, the tools' version and the session with its pending confirmation;
   // the organization (cached) alongside. A session that does not exist yet is created next.
   const [setup, org] = await Promise.all([loadTurnSetup(db, input.organizationId, input.session), getOrganization(db, input.organizationId)]);
@@ -53,7 +60,7 @@ export async function runTurn(deps: AssistantDeps, input: TurnInput): Promise<Tu
   if (!loaded) throw notFound('Playground session');
   const { settings } = setup;
   const { session } = loaded;
-  const locale = guessLanguage(input.text) ?? resolveLocale(session.language ?? org.locale);
+  const locale = guessed ?? resolveLocale(session.language ?? org.locale);
   const tools = await assistantTools(db, input.organizationId, locale, setup.toolsVersion);
   const brain = brainOf(settings);
   const source = input.session.kind === 'playground' ? ('playground' as const) : ('assistant' as const);
@@ -100,7 +107,10 @@ export async function runTurn(deps: AssistantDeps, input: TurnInput): Promise<Tu
       await markHandedOff(reason);
     },
     async knowledge(question) {
-      const answer = await answerFromKnowledge(deps, input.organizationId, question, { language: locale, threshold: setup.knowledgeThreshold });
+      const searched = early && question === input.text && locale === guessed ? await early : undefined;
+      const answer = searched?.ok
+        ? judgeAnswer(searched.value.results, setup.knowledgeThreshold)
+        : await answerFromKnowledge(deps, input.organizationId, question, { language: locale, threshold: setup.knowledgeThreshold });
       if (answer.status === 'answered') {
         ctx.events.push({ type: 'knowledge', sources: answer.sources.map((s) => ({ documentId: s.documentId, documentTitle: s.documentTitle, matchedQuestion: s.matchedQuestion, confidence: s.confidence })) });
       }

@@ -59,7 +59,15 @@ export async function answerFromKnowledge(
   const threshold = options.threshold ?? settings?.answerThreshold ?? DEFAULT_ANSWER_THRESHOLD;
   if (!question.trim()) return { status: 'unknown', reason: 'empty_question', confidence: 0, threshold, sources: [], results: [] };
   const search = await searchKnowledge(deps, organizationId, question, { ...options, limit: options.limit ?? 5, ...(vectors && settings ? { embedder: embedderOf(deps, settings) } : {}) });
-  const results = search.results;
+  return judgeAnswer(search.results, threshold);
+}
+
+/**
+ * The answer that search results give at a threshold: the best result when its confidence reaches it,
+ * otherwise "unknown" with the closest sources. (A caller that searched before it knew the threshold —
+ * the assistant's turn searches beside loading its settings — judges the results once it does.)
+ */
+export function judgeAnswer(results: SearchResult[], threshold: number): KnowledgeAnswer {
   const sources = results.map(sourceOf);
   const best = results[0];
   if (!best) return { status: 'unknown', reason: 'no_match', confidence: 0, threshold, sources, results };

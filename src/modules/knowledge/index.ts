@@ -2,7 +2,7 @@
  * The knowledge module's public face: documents in (files, web pages, entries), Q&A-aware chunks, hybrid
  * search, grounded answers and the improvement loop (gaps, tests). Other modules import only from here.
  */
-export { type AnswerOptions, answerFromKnowledge, type KnowledgeAnswer, type KnowledgeSource } from './answer.ts';
+export { type AnswerOptions, answerFromKnowledge, judgeAnswer, type KnowledgeAnswer, type KnowledgeSource } from './answer.ts';
 export { type DocumentLanguage, detectLanguage } from './chunking/language.ts';
 export { createDocument, deleteDocument, type DocumentContent, type NewDocument, replaceDocumentContent, reprocessDocument, updateDocument } from './documents.service.ts';
 export { DEFAULT_ANSWER_THRESHOLD, type SettingsPatch, updateSettings } from './settings.service.ts';
