@@ -176,7 +176,7 @@ export async function enabledAutomatedReplies(db: Db, organizationIds: string[])
   const rows = await db
     .select()
     .from(automatedReplies)
-    .where(and(unique.length === 1 ? eq(automatedReplies.organizationId, unique[0]!) : inArray(automatedReplies.organizationId, unique), eq(automatedReplies.enabled, true)))
+    .where(and(inArray(automatedReplies.organizationId, unique), eq(automatedReplies.enabled, true)))
     .orderBy(desc(automatedReplies.priority), asc(automatedReplies.id));
   const byOrganization = new Map<string, AutomatedReply[]>();
   for (const row of rows) {

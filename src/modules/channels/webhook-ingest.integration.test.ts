@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../adapters/whatsapp-cloud/index.ts';
 import { messages, pendingStatuses, webhookEvents } from '../../db/schema/index.ts';
 import { newId } from '../../shared/ids.ts';
-import { createTestContext, json, type TestContext } from '../../../test/support/context.ts';
-import { call, createOrg, type TestOrg } from '../../../test/support/factories.ts';
+import { createTestContext, type TestContext } from '../../../test/support/context.ts';
+import { createOrg, type TestOrg } from '../../../test/support/factories.ts';
+import { connectChannelWithoutGraph, postSignedWebhook } from '../../../test/support/whatsapp.ts';
 import { storeWebhook } from './whatsapp-webhook.routes.ts';
 import { findWebhookChannel } from './webhook-channel-cache.ts';
 
@@ -41,29 +42,14 @@ describe('webhook ingest under concurrency', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     org = await createOrg(ctx);
-    const res = await call(ctx, org.owner, 'POST', '/api/v1/channels', {
-      type: 'whatsapp',
-      name: 'Ingest',
-      phoneNumberId: PHONE_NUMBER_ID,
-      wabaId: '102290129340398',
-      accessToken: 'EAAG-ingest-token-0123456789',
-      appSecret: APP_SECRET,
-    });
-    expect(res.statusCode).toBe(201);
-    channelId = json<{ id: string }>(res).id;
+    channelId = await connectChannelWithoutGraph(ctx, org.owner, { phoneNumberId: PHONE_NUMBER_ID, appSecret: APP_SECRET, name: 'Ingest' });
   });
 
   afterAll(async () => {
     await ctx?.close();
   });
 
-  const post = (body: string, signature = signWebhookBody(body, APP_SECRET)) =>
-    ctx.app.inject({
-      method: 'POST',
-      url: `/webhooks/whatsapp/${channelId}`,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-      payload: body,
-    });
+  const post = (body: string, signature?: string) => postSignedWebhook(ctx, channelId, APP_SECRET, body, signature);
 
   it('stores every valid delivery exactly once, refuses bad signatures, and processes everything', async () => {
     const inbound = Array.from({ length: 40 }, (_, i) => inboundBody(i));

@@ -63,7 +63,7 @@ export function assistantTurnHandler(deps: Pick<Deps, 'database' | 'queue' | 'se
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .innerJoin(channels, eq(channels.id, messages.channelId))
       .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .where(and(ids.length === 1 ? eq(messages.id, ids[0]!) : inArray(messages.id, ids), eq(messages.direction, 'in')));
+      .where(and(inArray(messages.id, ids), eq(messages.direction, 'in')));
     const byId = new Map(rows.map((r) => [r.message.id, r]));
     return ids.map((id) => byId.get(id));
   });
