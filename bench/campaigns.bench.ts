@@ -89,7 +89,10 @@ async function runOn(kind: 'postgres' | 'pglite', recipients: number): Promise<R
     const charlaPort = await freePort();
     const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
     const charlaUrl = `http://127.0.0.1:${charlaPort}`;
-    children.push(spawnTs(['src/main.ts', 'emulator', '--port', String(emulatorPort)], { LOG_LEVEL: 'warn' }));
+    // `BENCH_CAMPAIGNS_PROFILE_DIR`: both processes write V8 CPU profiles there when they exit.
+    const profileDir = process.env.BENCH_CAMPAIGNS_PROFILE_DIR;
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    children.push(spawnTs([...profile, 'src/main.ts', 'emulator', '--port', String(emulatorPort)], { LOG_LEVEL: 'warn' }));
     await waitUntil(async () => (await fetch(`${emulatorUrl}/_emulator/config`).catch(() => null))?.ok === true, 60_000);
 
     console.log(`  setting up ${recipients.toLocaleString('en')} contacts…`);
@@ -115,7 +118,7 @@ async function runOn(kind: 'postgres' | 'pglite', recipients: number): Promise<R
     const logFile = path.join(os.tmpdir(), `charla-bench-campaigns-${kind}-${process.pid}.log`);
     console.log(`  Charla's log: ${logFile}`);
     const charla = spawnTs(
-      ['src/main.ts', 'start', '--port', String(charlaPort)],
+      [...profile, 'src/main.ts', 'start', '--port', String(charlaPort)],
       { ...env, PUBLIC_URL: charlaUrl, DATABASE_POOL_SIZE: '40', CHARLA_JOB_CONCURRENCY: '64', CHARLA_API_RATE_LIMIT: '1000000' },
       logFile,
     );
@@ -168,12 +171,15 @@ async function runOn(kind: 'postgres' | 'pglite', recipients: number): Promise<R
     // A: the send path alone (no status webhooks).
     console.log(`  A — ${recipients.toLocaleString('en')} recipients, status webhooks off:`);
     await config(NO_STATUSES);
+    const cpuBeforeA = cpuSeconds(charla.pid, children[0]!.pid);
     const a = await campaign('Bench A');
-    await follow(sample, a, (s) => s.sent + s.failed >= recipients, Math.max(120_000, recipients * 6));
+    const followedA = await follow(sample, a, (s) => s.sent + s.failed >= recipients, Math.max(120_000, recipients * 6));
+    const cpuA = cpuSpent(cpuBeforeA, cpuSeconds(charla.pid, children[0]!.pid));
 
     // B: everything — sent, delivered and read webhooks for each message (3× the sends).
     console.log(`  B — ${recipients.toLocaleString('en')} recipients with sent/delivered/read webhooks:`);
     await config(DELAYS);
+    const cpuBefore = cpuSeconds(charla.pid, children[0]!.pid);
     const b = await campaign('Bench B');
     const backlog = await follow(
       sample,
@@ -183,6 +189,8 @@ async function runOn(kind: 'postgres' | 'pglite', recipients: number): Promise<R
       (s) => s.sent + s.failed >= recipients,
       Math.max(60_000, recipients * 1.8),
     );
+
+    const cpuB = cpuSpent(cpuBefore, cpuSeconds(charla.pid, children[0]!.pid));
 
     // The figures, from the database once Charla has stopped (PGlite: it lets go of the database; and the
     // emulator stops retrying webhooks at a busy server, so it answers the lag queries promptly).
@@ -220,10 +228,13 @@ async function runOn(kind: 'postgres' | 'pglite', recipients: number): Promise<R
       a_send_ratio_to_limit: round(rateA.overall / LIMIT_MPS, 3),
       a_send_ratio_to_ceiling: round(rateA.overall / effective, 3),
       a_campaign_seconds: round(rateA.campaignSeconds, 1),
+      a_sends_per_second: rateA.perSecond,
       a_failed: left?.a_failed ?? 0,
+      a_cpu_seconds: `Charla ${cpuA.charla}, emulator ${cpuA.emulator}, PostgreSQL ${cpuA.postgres} (over ${round(followedA.seconds)} s)`,
       b_send_rate_mps: round(rateB.overall),
       b_send_ratio_to_limit: round(rateB.overall / LIMIT_MPS, 3),
       b_campaign_seconds: round(rateB.campaignSeconds, 1),
+      b_sends_per_second: rateB.perSecond,
       b_failed: left?.b_failed ?? 0,
       b_read_by_end: `${left?.read ?? 0}/${recipients}`,
       b_state_lag_sample: `${lag.measured}/${lag.asked}`,
@@ -235,8 +246,13 @@ async function runOn(kind: 'postgres' | 'pglite', recipients: number): Promise<R
       b_webhook_backlog_at_send_end: waiting.length ? (during.at(-1)?.webhooks ?? 0) : 'n/a',
       b_webhook_backlog_at_end: left?.waiting ?? 'n/a',
       b_webhook_backlog_every_10s: series.join(' '),
+      b_cpu_seconds: `Charla ${cpuB.charla}, emulator ${cpuB.emulator}, PostgreSQL ${cpuB.postgres} (over ${round(backlog.seconds)} s)`,
     };
   } finally {
+    // A profiled process writes its profile on a clean exit: ask first.
+    if (process.env.BENCH_CAMPAIGNS_PROFILE_DIR) {
+      await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); setTimeout(resolve, 10_000); }) : null)));
+    }
     for (const child of children) child.kill('SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 500));
     await pool?.end();
@@ -279,7 +295,7 @@ async function follow(sample: Sampler, campaignId: string, done: (s: Sample) => 
   }
   const first = samples[0]!;
   const last = samples.at(-1)!;
-  return { started, samples, last, processedPerSecond: (last.processed - first.processed) / Math.max(1, (last.t - first.t) / 1000) };
+  return { started, samples, last, seconds: (Date.now() - started) / 1000, processedPerSecond: (last.processed - first.processed) / Math.max(1, (last.t - first.t) / 1000) };
 }
 
 /** Accepted sends per second (first to last acceptance), and the campaign's start to its last acceptance. */
@@ -290,10 +306,19 @@ async function sendRate(query: Query, campaignId: string) {
      from campaign_recipients r join campaigns c on c.id = r.campaign_id where r.campaign_id = $1 group by c.started_at`,
     [campaignId],
   );
-  if (!t) return { overall: 0, lastAt: 0, campaignSeconds: Number.NaN };
+  if (!t) return { overall: 0, lastAt: 0, campaignSeconds: Number.NaN, perSecond: 'n/a' };
   const span = (t.last - t.first) / 1000;
+  // Accepted sends in each whole second between the first and the last (steadiness of the pace).
+  const seconds = await query<{ n: number }>(
+    `select count(*)::int as n from campaign_recipients where campaign_id = $1 and sent_at is not null
+     group by date_trunc('second', sent_at) order by date_trunc('second', sent_at)`,
+    [campaignId],
+  );
+  const inner = seconds.slice(1, -1).map((s) => s.n).sort((x, y) => x - y);
+  const at = (p: number) => inner[Math.min(inner.length - 1, Math.floor(p * inner.length))] ?? 0;
+  const perSecond = inner.length ? `min ${inner[0]}, p10 ${at(0.1)}, p50 ${at(0.5)}, p90 ${at(0.9)}, max ${inner.at(-1)}` : 'n/a';
   console.log(`    ${campaignId}: ${t.sent} accepted in ${round(span, 1)} s (${round(t.sent / span)} msg/s); ${round((t.last - t.started) / 1000, 1)} s from the start`);
-  return { overall: t.sent / span, lastAt: t.last, campaignSeconds: (t.last - t.started) / 1000 };
+  return { overall: t.sent / span, lastAt: t.last, campaignSeconds: (t.last - t.started) / 1000, perSecond };
 }
 
 /**
@@ -370,6 +395,39 @@ async function setUp(container: Container, emulatorUrl: string, recipients: numb
     select ${SQL_NEW_ID}, ${org.organizationId}::uuid, 'Cliente ' || g, 'Bench', '+3480' || lpad(g::text, 8, '0'), '3480' || lpad(g::text, 8, '0'), 'import', 'granted'
     from generate_series(1, ${recipients}) as g`);
   return { ...ids, apiKey: key, channelId: channel.id, templateId, components };
+}
+
+/**
+ * CPU seconds (user + system) used so far by Charla, the emulator and the PostgreSQL server processes
+ * on this machine (Linux `/proc`; zeros elsewhere): where B's two cores go.
+ */
+function cpuSeconds(charlaPid: number | undefined, emulatorPid: number | undefined): { charla: number; emulator: number; postgres: number } {
+  const tick = 100; // USER_HZ on Linux
+  const of = (pid: number | string | undefined): { comm: string; seconds: number } | null => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { comm, seconds: (Number(fields[11]) + Number(fields[12])) / tick };
+    } catch {
+      return null;
+    }
+  };
+  let postgres = 0;
+  try {
+    for (const pid of fs.readdirSync('/proc')) if (/^\d+$/.test(pid)) {
+      const p = of(pid);
+      if (p?.comm === 'postgres') postgres += p.seconds;
+    }
+  } catch {
+    // not Linux
+  }
+  return { charla: of(charlaPid)?.seconds ?? 0, emulator: of(emulatorPid)?.seconds ?? 0, postgres };
+}
+
+/** The CPU seconds spent between two readings, per process (rounded). */
+function cpuSpent(before: ReturnType<typeof cpuSeconds>, after: ReturnType<typeof cpuSeconds>): ReturnType<typeof cpuSeconds> {
+  return { charla: round(after.charla - before.charla, 1), emulator: round(after.emulator - before.emulator, 1), postgres: round(after.postgres - before.postgres, 1) };
 }
 
 /** Starts a Charla command; its log (warnings and errors) goes to `logFile` when given. */

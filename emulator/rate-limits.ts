@@ -6,20 +6,26 @@ import type { EmulatorConfig } from './config.ts';
  * are about request rate, not about the emulator's adjustable clock.
  */
 export class RateLimits {
-  /** phoneNumberId → send times within the last second. */
-  readonly #sends = new Map<string, number[]>();
+  /** phoneNumberId → send times, oldest first; those before `head` are older than a second. */
+  readonly #sends = new Map<string, { times: number[]; head: number }>();
   /** `phoneNumberId:waId` → token bucket. */
   readonly #pairs = new Map<string, { tokens: number; updatedAt: number }>();
 
   /** Takes one send slot for the number; false when over `throughputMps` in the last second. */
   takeThroughput(phoneNumberId: string, config: EmulatorConfig, now = Date.now()): boolean {
-    const recent = (this.#sends.get(phoneNumberId) ?? []).filter((t) => now - t < 1000);
-    if (recent.length >= config.throughputMps) {
-      this.#sends.set(phoneNumberId, recent);
-      return false;
+    let window = this.#sends.get(phoneNumberId);
+    if (!window) {
+      window = { times: [], head: 0 };
+      this.#sends.set(phoneNumberId, window);
     }
-    recent.push(now);
-    this.#sends.set(phoneNumberId, recent);
+    // Times only grow, so the ones older than a second are at the front (no copy per send at 1,000/s).
+    while (window.head < window.times.length && now - window.times[window.head]! >= 1000) window.head++;
+    if (window.head > 4096) {
+      window.times = window.times.slice(window.head);
+      window.head = 0;
+    }
+    if (window.times.length - window.head >= config.throughputMps) return false;
+    window.times.push(now);
     return true;
   }
 

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../src/adapters/whatsapp-cloud/verify-signature.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startEmulator } from './server.ts';
+import { DELIVERY_CONCURRENCY } from './webhooks.ts';
 import { CUSTOMER, PHONE, setup, startReceiver, waitFor } from './test-helpers.ts';
 
 let env: Awaited<ReturnType<typeof setup>>;
@@ -78,6 +81,42 @@ describe('webhooks to the business', () => {
     expect(seen.filter((s) => s === 'delivered').length).toBeGreaterThanOrEqual(2);
     const outbox = await env.control('GET', `/_emulator/outbox?to=${CUSTOMER}`);
     expect(outbox.body.data[0].status).toBe('read');
+  });
+
+  it('keeps at most DELIVERY_CONCURRENCY deliveries in flight to a slow receiver; the rest wait their turn and all arrive', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    let connections = 0;
+    let delivered = 0;
+    const slow = http.createServer((req, res) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => {
+          inFlight--;
+          delivered++;
+          res.end('ok');
+        }, 150),
+      );
+    });
+    slow.on('connection', () => connections++);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/webhook`;
+      await env.control('POST', '/_emulator/phone-numbers', { ...PHONE, accessToken: env.accessToken, appSecret: env.appSecret, webhookUrl: url, verifiedName: 'Loja Aurora' });
+      const count = DELIVERY_CONCURRENCY * 2 + 50;
+      await Promise.all(
+        Array.from({ length: count }, (_, i) => env.control('POST', '/_emulator/inbound', { phoneNumberId: PHONE.phoneNumberId, from: CUSTOMER, name: 'Ana', type: 'text', text: `m${i}` })),
+      );
+      await waitFor(() => delivered >= count, 30_000);
+      // The receiver was saturated (deliveries did wait), and never beyond the limit.
+      expect(peak).toBe(DELIVERY_CONCURRENCY);
+      expect(connections).toBeLessThanOrEqual(DELIVERY_CONCURRENCY);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 
   it('retries with backoff until the business answers 200', async () => {

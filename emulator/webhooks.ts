@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { signWebhookBody } from '../src/adapters/whatsapp-cloud/verify-signature.ts';
+import { createLightHttp } from '../src/shared/light-fetch.ts';
 import type { DeliveryRecord, EmulatorState, PhoneNumber } from './state.ts';
 
 /**
@@ -25,13 +26,55 @@ export function envelope(wabaId: string, field: string, value: unknown, time?: n
 export const metadataOf = (phone: PhoneNumber) => ({ display_phone_number: phone.displayPhoneNumber, phone_number_id: phone.phoneNumberId });
 
 /**
+ * Deliveries in flight per receiving URL at most, as a sender does: a slow receiver makes deliveries
+ * wait their turn here instead of opening a connection each — thousands during a campaign, which
+ * overflow the receiver's listen queue and get connections reset. The wait does not count towards a
+ * delivery's timeout (that is the request's own).
+ */
+export const DELIVERY_CONCURRENCY = 100;
+/**
+ * Thousands of deliveries a second during a campaign: the light HTTP client keeps the emulator's own
+ * CPU out of the way of the server it tests (on a shared machine); one connection per delivery in flight.
+ */
+const deliveryHttp = createLightHttp({ maxSockets: DELIVERY_CONCURRENCY });
+
+/** A FIFO of deliveries waiting for a free place (an array with a moving head: O(1) both ends). */
+class DeliveryQueue {
+  #items: DeliveryRecord[] = [];
+  #head = 0;
+  active = 0;
+
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(record: DeliveryRecord): void {
+    this.#items.push(record);
+  }
+
+  shift(): DeliveryRecord | undefined {
+    if (this.#head === this.#items.length) return undefined;
+    const record = this.#items[this.#head++];
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    return record;
+  }
+}
+
+/**
  * Delivers signed webhooks to the business: `X-Hub-Signature-256` over the exact bytes sent, only
  * HTTP 200 counts, anything else is retried with exponential backoff (Meta retries for 7 days; the
  * emulator compresses that into `webhookRetry`). Optional duplicate deliveries mimic at-least-once.
+ * At most {@link DELIVERY_CONCURRENCY} deliveries are in flight per receiving URL; the others wait in order.
  */
 export class WebhookDispatcher {
-  /** Aborted when the emulator closes: deliveries in flight stop with it. */
-  readonly #closing = new AbortController();
+  #closed = false;
+  /** Requests in flight, aborted when the emulator closes. */
+  readonly #inFlight = new Set<AbortController>();
+  /** Waiting deliveries, per receiving URL. */
+  readonly #queues = new Map<string, DeliveryQueue>();
 
   constructor(
     private readonly state: EmulatorState,
@@ -40,7 +83,9 @@ export class WebhookDispatcher {
 
   /** Aborts the deliveries in flight; nothing is retried afterwards (see `EmulatorState.close`). */
   close(): void {
-    this.#closing.abort();
+    this.#closed = true;
+    for (const controller of this.#inFlight) controller.abort(new Error('the emulator closed'));
+    this.#queues.clear();
   }
 
   /** Queues `payload` for `phone`'s webhook URL after `delayMs`. Returns the delivery id. */
@@ -65,8 +110,34 @@ export class WebhookDispatcher {
       createdAt: this.state.now(),
     };
     this.state.addDelivery(record);
-    this.state.schedule(delayMs, () => void this.#attempt(record));
+    this.state.schedule(delayMs, () => this.#queue(record));
     return record.id;
+  }
+
+  /** Queues a (first or retried) attempt behind the receiver's deliveries in flight. */
+  #queue(record: DeliveryRecord): void {
+    if (this.#closed) return;
+    const url = this.state.phones.get(record.phoneNumberId)?.webhookUrl ?? record.url;
+    let queue = this.#queues.get(url);
+    if (!queue) {
+      queue = new DeliveryQueue();
+      this.#queues.set(url, queue);
+    }
+    queue.push(record);
+    this.#pump(url, queue);
+  }
+
+  #pump(url: string, queue: DeliveryQueue): void {
+    while (queue.active < DELIVERY_CONCURRENCY) {
+      const next = queue.shift();
+      if (!next) break;
+      queue.active++;
+      void this.#attempt(next).finally(() => {
+        queue.active--;
+        if (queue.size > 0) this.#pump(url, queue);
+        else if (queue.active === 0 && this.#queues.get(url) === queue) this.#queues.delete(url);
+      });
+    }
   }
 
   async #attempt(record: DeliveryRecord): Promise<void> {
@@ -80,8 +151,13 @@ export class WebhookDispatcher {
     record.url = phone.webhookUrl;
     record.attempts++;
     const retry = this.state.config.webhookRetry;
+    // One controller and one timer per request (cheaper than combining AbortSignal.timeout with a
+    // closing signal at thousands of deliveries a second).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('The webhook request timed out', 'TimeoutError')), retry.timeoutMs);
+    this.#inFlight.add(controller);
     try {
-      const response = await fetch(phone.webhookUrl, {
+      const response = await deliveryHttp.request(phone.webhookUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -89,10 +165,9 @@ export class WebhookDispatcher {
           'user-agent': 'facebookexternalua',
         },
         body: record.body,
-        signal: AbortSignal.any([this.#closing.signal, AbortSignal.timeout(retry.timeoutMs)]),
+        signal: controller.signal,
       });
       record.lastStatus = response.status;
-      await response.body?.cancel();
       if (response.status === 200) {
         record.state = 'delivered';
         record.deliveredAt = this.state.now();
@@ -101,8 +176,11 @@ export class WebhookDispatcher {
       record.lastError = `HTTP ${response.status}`;
     } catch (err) {
       record.lastError = err instanceof Error ? err.message : String(err);
+    } finally {
+      clearTimeout(timer);
+      this.#inFlight.delete(controller);
     }
-    if (this.#closing.signal.aborted) {
+    if (this.#closed) {
       record.state = 'failed';
       record.lastError = 'the emulator closed';
       return;
@@ -114,6 +192,6 @@ export class WebhookDispatcher {
     }
     const wait = Math.round(retry.baseMs * retry.factor ** (record.attempts - 1));
     this.logger?.debug({ url: record.url, attempts: record.attempts, wait, lastError: record.lastError }, 'webhook delivery failed; retrying');
-    this.state.schedule(wait, () => void this.#attempt(record));
+    this.state.schedule(wait, () => this.#queue(record));
   }
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { lightRequest } from '../../shared/light-fetch.ts';
 import { buildMarkReadBody, buildMessageBody, type JsonObject } from './build-message.ts';
 import { classifyGraphError, networkGraphError } from './graph-errors.ts';
 import {
@@ -34,7 +35,10 @@ import {
 
 /** Tuning of the HTTP client. */
 export interface WhatsAppCloudClientOptions {
-  /** fetch implementation (default: the global one). */
+  /**
+   * fetch implementation for every call (default: {@link lightRequest} for the JSON calls — a campaign
+   * makes up to a thousand a second —, the global fetch for uploads and for media downloads, which it streams).
+   */
   fetch?: typeof fetch;
   /** Per-request timeout for Graph calls, default 20 s. */
   timeoutMs?: number;
@@ -49,11 +53,13 @@ const TEMPLATE_FIELDS = 'id,name,language,status,category,parameter_format,compo
 type Query = Record<string, string | number | undefined>;
 
 /**
- * The WhatsApp Cloud API over `fetch`. Every failure is a classified {@link GraphApiError}; a 200
+ * The WhatsApp Cloud API over HTTP (see `WhatsAppCloudClientOptions.fetch`). Every failure is a classified {@link GraphApiError}; a 200
  * from `sendMessage` only means "accepted" (delivery and most failures arrive as status webhooks).
  */
 export class WhatsAppCloudClient implements WhatsAppCloudApi {
   readonly #credentials: WhatsAppCredentials;
+  /** The fetch given in the options, if any (tests); otherwise the light client serves the JSON calls. */
+  readonly #given: typeof fetch | undefined;
   readonly #fetch: typeof fetch;
   readonly #base: string;
   readonly #timeoutMs: number;
@@ -62,6 +68,7 @@ export class WhatsAppCloudClient implements WhatsAppCloudApi {
 
   constructor(credentials: WhatsAppCredentials, options: WhatsAppCloudClientOptions = {}) {
     this.#credentials = credentials;
+    this.#given = options.fetch;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     const root = (credentials.graphApiUrl ?? DEFAULT_GRAPH_API_URL).replace(/\/+$/, '');
     this.#base = `${root}/${credentials.graphApiVersion ?? DEFAULT_GRAPH_API_VERSION}`;
@@ -241,14 +248,22 @@ export class WhatsAppCloudClient implements WhatsAppCloudApi {
     } else if (options.raw) {
       body = new Blob([new Uint8Array(options.raw)]);
     }
-    let response: Response;
+    let response: { status: number; retryAfter: string | null; payload: unknown };
     try {
-      response = await this.#fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.#timeoutMs) });
+      const signal = AbortSignal.timeout(this.#timeoutMs);
+      if (this.#given === undefined && (body === undefined || typeof body === 'string')) {
+        const r = await lightRequest(url, { method, headers, body, signal });
+        const retryAfter = r.headers['retry-after'];
+        response = { status: r.status, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, payload: parseJson(r.body.toString('utf8')) };
+      } else {
+        const r = await this.#fetch(url, { method, headers, body, signal });
+        response = { status: r.status, retryAfter: r.headers.get('retry-after'), payload: await readJson(r) };
+      }
     } catch (err) {
       throw networkGraphError(`${method} ${path}: ${describeFetchError(err)}`, err);
     }
-    const payload = await readJson(response);
-    if (!response.ok) throw classifyGraphError(response.status, payload, response.headers.get('retry-after'));
+    const { payload } = response;
+    if (response.status < 200 || response.status > 299) throw classifyGraphError(response.status, payload, response.retryAfter);
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       throw new GraphApiError({
@@ -279,7 +294,10 @@ function toTemplate(t: z.output<typeof templatePageSchema>['data'][number]): Mes
 }
 
 async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => '');
+  return parseJson(await response.text().catch(() => ''));
+}
+
+function parseJson(text: string): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text);

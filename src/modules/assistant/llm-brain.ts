@@ -2,7 +2,7 @@ import type { generateText, LanguageModel, ModelMessage, ToolSet } from 'ai';
 import { buildLanguageModel, estimateCostMicros } from '../../adapters/llm/language-model.ts';
 import { type AssistantTool, coerceArguments } from '../integrations/index.ts';
 import { tAssistant } from './assistant.i18n.ts';
-import { modelFetch } from './model-fetch.ts';
+import { lightFetch } from '../../shared/light-fetch.ts';
 import { offlineBrain } from './offline-brain.ts';
 import { providerKey } from './settings.service.ts';
 import { rankTools } from './tool-matcher.ts';
@@ -103,7 +103,7 @@ function modelOf(ctx: TurnContext): Promise<LanguageModel> {
   if (hit?.fingerprint === fingerprint) return hit.model;
   const entry = {
     fingerprint,
-    model: buildLanguageModel({ provider: settings.provider!, model: settings.model!, apiKey: providerKey(ctx.deps, settings), baseUrl: settings.baseUrl, fetch: modelFetch }),
+    model: buildLanguageModel({ provider: settings.provider!, model: settings.model!, apiKey: providerKey(ctx.deps, settings), baseUrl: settings.baseUrl, fetch: lightFetch }),
   };
   if (!hit && models.size >= MAX_MODELS) models.delete(models.keys().next().value!);
   models.set(settings.organizationId, entry);

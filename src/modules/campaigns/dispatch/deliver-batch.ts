@@ -67,6 +67,61 @@ function gateOf(key: string): Gate {
   return gate;
 }
 
+/**
+ * This process's sends on one number in the last second. The shared rate limiter spaces the slots
+ * evenly, but a busy event loop fires their timers late and then together: a few hundred sends would
+ * go in one burst, over Meta's per-second limit (130429, and the whole number held back for a
+ * second). Starting at most `rate` sends in any one-second window keeps a late stretch late instead.
+ */
+export class SendWindow {
+  #starts: number[] = [];
+  #head = 0;
+  #waiting: (() => void)[] = [];
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Resolves when a send may start without exceeding `rate` starts in the last second; records it. */
+  admit(rate: number): Promise<void> {
+    if (this.#waiting.length === 0 && this.#take(rate)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.#waiting.push(resolve);
+      this.#drain(rate);
+    });
+  }
+
+  #take(rate: number): boolean {
+    const now = this.now();
+    while (this.#head < this.#starts.length && now - this.#starts[this.#head]! >= 1000) this.#head++;
+    if (this.#head > 4096) {
+      this.#starts = this.#starts.slice(this.#head);
+      this.#head = 0;
+    }
+    if (this.#starts.length - this.#head >= Math.max(1, Math.floor(rate))) return false;
+    this.#starts.push(now);
+    return true;
+  }
+
+  #drain(rate: number): void {
+    while (this.#waiting.length && this.#take(rate)) this.#waiting.shift()!();
+    if (this.#waiting.length === 0 || this.#timer) return;
+    const wait = Math.max(1, this.#starts[this.#head]! + 1000 - this.now());
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#drain(rate);
+    }, wait);
+  }
+}
+const windows = new Map<string, SendWindow>();
+function windowOf(key: string): SendWindow {
+  let window = windows.get(key);
+  if (!window) {
+    window = new SendWindow();
+    windows.set(key, window);
+  }
+  return window;
+}
+
 /** Slots taken from the rate limiter in one reservation: about 50 ms of the number's rate (10–100). */
 export function chunkSizeFor(ratePerSecond: number): number {
   return Math.min(100, Math.max(10, Math.round(ratePerSecond / 20)));
@@ -133,6 +188,7 @@ export async function deliverBatch(sends: ClaimedSend[], o: DeliverOptions): Pro
   const interval = 1000 / o.ratePerSecond;
   const chunkSize = chunkSizeFor(o.ratePerSecond);
   const gate = gateOf(o.key);
+  const window = windowOf(o.key);
   const cap = inFlightCapFor(o.ratePerSecond);
   try {
     while (queue.length) {
@@ -154,6 +210,7 @@ export async function deliverBatch(sends: ClaimedSend[], o: DeliverOptions): Pro
               if (outcome.pause) return { item, error: new StoppedError() };
               await gate.enter(cap);
               try {
+                await window.admit(o.ratePerSecond);
                 if (outcome.pause) return { item, error: new StoppedError() };
                 const message = whatsAppMessageOf(item.send.message, { callbackData: item.send.messageId });
                 const { wamid } = await o.client.sendMessage(item.send.to, message);
