@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SendWindow } from './deliver-batch.ts';
+import { CUSTOMER, setup } from '../../../../emulator/test-helpers.ts';
+import { createTestContext } from '../../../../test/support/context.ts';
+import type { ClaimedSend } from './claim-batch.ts';
+import { deliverBatch, SendWindow } from './deliver-batch.ts';
 
 describe('SendWindow', () => {
   beforeEach(() => {
@@ -35,6 +38,45 @@ describe('SendWindow', () => {
       void window.admit(10).then(() => started++);
       await vi.advanceTimersByTimeAsync(100);
       expect(started).toBe(i + 1);
+    }
+  });
+});
+
+describe('deliverBatch', () => {
+  it('sends every recipient once: temporary failures are retried in the batch, none is dropped', async () => {
+    const ctx = await createTestContext();
+    const wa = await setup();
+    try {
+      // The first 12 requests fail with a 5xx (retried within the batch after a second).
+      const injected = await wa.control('POST', '/_emulator/failures', { httpStatus: 503, code: 131000, details: 'try later', times: 12 });
+      expect(injected.status).toBe(201);
+      const sends: ClaimedSend[] = Array.from({ length: 30 }, (_, i) => ({
+        recipientId: `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+        messageId: `00000000-0000-7000-9000-${String(i).padStart(12, '0')}`,
+        to: `+${CUSTOMER.slice(0, -2)}${String(i).padStart(2, '0')}`,
+        message: { type: 'text', body: `Hola ${i}`, payload: {} },
+        inDoubt: false,
+        messageCreatedAt: new Date(),
+      }));
+      const outcome = await deliverBatch(sends, {
+        client: wa.client,
+        rateLimiter: ctx.container.rateLimiter,
+        key: 'wa:test-retries',
+        ratePerSecond: 50,
+        signal: new AbortController().signal,
+        stillSending: () => true,
+      });
+      expect(outcome.refused).toEqual([]);
+      expect(outcome.unsent).toEqual([]);
+      expect(outcome.unanswered).toEqual([]);
+      expect(outcome.accepted.map((a) => a.messageId).sort()).toEqual(sends.map((s) => s.messageId).sort());
+      expect(new Set(outcome.accepted.map((a) => a.wamid)).size).toBe(30);
+      // The emulator accepted exactly one message per recipient.
+      const accepted = wa.emulator.state.outbound.size;
+      expect(accepted).toBe(30);
+    } finally {
+      await wa.close();
+      await ctx.close();
     }
   });
 });

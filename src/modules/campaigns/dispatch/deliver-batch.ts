@@ -194,8 +194,10 @@ export async function deliverBatch(sends: ClaimedSend[], o: DeliverOptions): Pro
     while (queue.length) {
       const due = Math.min(...queue.map((i) => i.notBefore));
       if (due > Date.now()) await sleep(due - Date.now(), o.signal);
-      const ready = queue.filter((i) => i.notBefore <= Date.now());
-      queue = queue.filter((i) => i.notBefore > Date.now());
+      // One reading of the clock for both halves: with two, a retry falling due between them was in neither.
+      const now = Date.now();
+      const ready = queue.filter((i) => i.notBefore <= now);
+      queue = queue.filter((i) => i.notBefore > now);
       const inflight: Promise<Result>[] = [];
       for (let start = 0; start < ready.length; start += chunkSize) {
         const chunk = ready.slice(start, start + chunkSize);

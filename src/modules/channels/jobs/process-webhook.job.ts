@@ -32,8 +32,9 @@ export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'l
   // Deliveries claimed together are loaded, and marked processed, with one statement per batch
   // (instead of two per delivery); each job still waits for its own row to be stored.
   const load = coalesce(async (ids: string[]) => {
+    // Only the channel's columns processing needs (its credentials and settings are not read here).
     const rows = await db
-      .select({ event: webhookEvents, channel: channels })
+      .select({ event: webhookEvents, channel: { id: channels.id, organizationId: channels.organizationId, type: channels.type, phoneNumberId: channels.phoneNumberId } })
       .from(webhookEvents)
       .innerJoin(channels, eq(channels.id, webhookEvents.channelId))
       .where(inArray(webhookEvents.id, ids));
