@@ -316,7 +316,11 @@ async function sendRate(query: Query, campaignId: string) {
   );
   const inner = seconds.slice(1, -1).map((s) => s.n).sort((x, y) => x - y);
   const at = (p: number) => inner[Math.min(inner.length - 1, Math.floor(p * inner.length))] ?? 0;
-  const perSecond = inner.length ? `min ${inner[0]}, p10 ${at(0.1)}, p50 ${at(0.5)}, p90 ${at(0.9)}, max ${inner.at(-1)}` : 'n/a';
+  // The slow seconds (under 90 % of the median), by their place in the run: where sending stalled.
+  const slow = seconds.slice(1, -1).map((s, i) => ({ t: i + 1, n: s.n })).filter((s) => s.n < 0.9 * at(0.5));
+  const perSecond = inner.length
+    ? `min ${inner[0]}, p10 ${at(0.1)}, p50 ${at(0.5)}, p90 ${at(0.9)}, max ${inner.at(-1)}; slow: ${slow.length ? slow.slice(0, 12).map((s) => `${s.t}s=${s.n}`).join(' ') : 'none'}`
+    : 'n/a';
   console.log(`    ${campaignId}: ${t.sent} accepted in ${round(span, 1)} s (${round(t.sent / span)} msg/s); ${round((t.last - t.started) / 1000, 1)} s from the start`);
   return { overall: t.sent / span, lastAt: t.last, campaignSeconds: (t.last - t.started) / 1000, perSecond };
 }
