@@ -57,15 +57,6 @@ class Gate {
     else this.#active--;
   }
 }
-const gates = new Map<string, Gate>();
-function gateOf(key: string): Gate {
-  let gate = gates.get(key);
-  if (!gate) {
-    gate = new Gate();
-    gates.set(key, gate);
-  }
-  return gate;
-}
 
 /**
  * This process's sends on one number in the last second. The shared rate limiter spaces the slots
@@ -112,14 +103,15 @@ export class SendWindow {
     }, wait);
   }
 }
-const windows = new Map<string, SendWindow>();
-function windowOf(key: string): SendWindow {
-  let window = windows.get(key);
-  if (!window) {
-    window = new SendWindow();
-    windows.set(key, window);
+/** This process's pacing state per number (rate-limiter key): its in-flight gate and its send window. */
+const numbers = new Map<string, { gate: Gate; window: SendWindow }>();
+function pacingOf(key: string): { gate: Gate; window: SendWindow } {
+  let pacing = numbers.get(key);
+  if (!pacing) {
+    pacing = { gate: new Gate(), window: new SendWindow() };
+    numbers.set(key, pacing);
   }
-  return window;
+  return pacing;
 }
 
 /** Slots taken from the rate limiter in one reservation: about 50 ms of the number's rate (10–100). */
@@ -187,8 +179,7 @@ export async function deliverBatch(sends: ClaimedSend[], o: DeliverOptions): Pro
   let queue: Item[] = sends.map((send) => ({ send, tries: 0, notBefore: 0 }));
   const interval = 1000 / o.ratePerSecond;
   const chunkSize = chunkSizeFor(o.ratePerSecond);
-  const gate = gateOf(o.key);
-  const window = windowOf(o.key);
+  const { gate, window } = pacingOf(o.key);
   const cap = inFlightCapFor(o.ratePerSecond);
   try {
     while (queue.length) {
