@@ -170,7 +170,10 @@ export const campaignRecipients = pgTable(
     uniqueIndex('campaign_recipients_campaign_contact_idx').on(t.campaignId, t.contactId),
     index('campaign_recipients_campaign_batch_idx').on(t.campaignId, t.batch),
     index('campaign_recipients_campaign_status_idx').on(t.campaignId, t.status, t.id),
-    index('campaign_recipients_message_idx').on(t.messageId),
+    // Unique (a message is sent for one recipient): the planner then knows each of a batch's message ids
+    // matches one row. As a plain index, before the table's first ANALYZE it guessed hundreds per id and
+    // recorded every batch's sends with a sequential scan of all campaigns' recipients.
+    uniqueIndex('campaign_recipients_message_idx').on(t.messageId),
     index('campaign_recipients_conversation_idx').on(t.conversationId, t.sentAt),
     index('campaign_recipients_resend_idx').on(t.nextAttemptAt).where(sql`next_attempt_at is not null`),
     index('campaign_recipients_unfinalized_idx').on(t.campaignId).where(sql`status = 'failed' and finalized_at is null`),
