@@ -68,6 +68,7 @@ describe('lightFetch', () => {
     const failed = await lightFetch(`${base}/error`, { method: 'POST', body: '{}' });
     expect(failed.status).toBe(429);
     expect(failed.ok).toBe(false);
+    expect(failed.statusText).toBe('Too Many Requests');
     expect(await failed.json()).toMatchObject({ url: '/error' });
     const empty = await lightFetch(`${base}/empty`);
     expect(empty.status).toBe(204);

@@ -18,6 +18,7 @@ export interface LightFetchOptions {
 /** A whole response, as {@link LightHttp.request} returns it. */
 export interface LightResponse {
   status: number;
+  statusText: string;
   /** Header names in lower case (node:http's `IncomingHttpHeaders`). */
   headers: http.IncomingHttpHeaders;
   body: Buffer;
@@ -95,7 +96,7 @@ function fetchThrough(agents: Agents, input: Parameters<typeof fetch>[0], init: 
       else if (value !== undefined) pairs.push([name, value]);
     }
     try {
-      return new Response(NULL_BODY_STATUSES.has(response.status) ? null : (response.body as Uint8Array<ArrayBuffer>), { status: response.status, headers: pairs });
+      return new Response(NULL_BODY_STATUSES.has(response.status) ? null : (response.body as Uint8Array<ArrayBuffer>), { status: response.status, statusText: response.statusText, headers: pairs });
     } catch (err) {
       throw new TypeError('fetch failed', { cause: err });
     }
@@ -127,7 +128,7 @@ function exchange(agents: Agents, target: URL, method: string, headers: Record<s
         if (settled) return;
         settled = true;
         signal?.removeEventListener('abort', onAbort);
-        resolve({ status, headers: response.headers, body: Buffer.alloc(0) });
+        resolve({ status, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.alloc(0) });
         return;
       }
       const chunks: Buffer[] = [];
@@ -148,7 +149,7 @@ function exchange(agents: Agents, target: URL, method: string, headers: Record<s
         if (settled) return;
         settled = true;
         signal?.removeEventListener('abort', onAbort);
-        resolve({ status, headers: response.headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) });
+        resolve({ status, statusText: response.statusMessage ?? '', headers: response.headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) });
       });
     });
     request.on('error', (err) => fail(new TypeError('fetch failed', { cause: err })));
