@@ -84,21 +84,26 @@ describe('webhooks to the business', () => {
   });
 
   it('keeps at most DELIVERY_CONCURRENCY deliveries in flight to a slow receiver; the rest wait their turn and all arrive', async () => {
+    // The receiver holds every answer until released: deliveries pile up at the emulator's limit.
     let inFlight = 0;
     let peak = 0;
     let connections = 0;
     let delivered = 0;
+    let released = false;
+    const held: (() => void)[] = [];
     const slow = http.createServer((req, res) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
       req.resume();
-      req.on('end', () =>
-        setTimeout(() => {
+      req.on('end', () => {
+        const answer = () => {
           inFlight--;
           delivered++;
           res.end('ok');
-        }, 150),
-      );
+        };
+        if (released) answer();
+        else held.push(answer);
+      });
     });
     slow.on('connection', () => connections++);
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
@@ -109,11 +114,18 @@ describe('webhooks to the business', () => {
       await Promise.all(
         Array.from({ length: count }, (_, i) => env.control('POST', '/_emulator/inbound', { phoneNumberId: PHONE.phoneNumberId, from: CUSTOMER, name: 'Ana', type: 'text', text: `m${i}` })),
       );
+      await waitFor(() => inFlight === DELIVERY_CONCURRENCY, 15_000);
+      // A moment later still no more than the limit: the other deliveries wait at the emulator.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(inFlight).toBe(DELIVERY_CONCURRENCY);
+      released = true;
+      for (const answer of held.splice(0)) answer();
       await waitFor(() => delivered >= count, 30_000);
-      // The receiver was saturated (deliveries did wait), and never beyond the limit.
       expect(peak).toBe(DELIVERY_CONCURRENCY);
       expect(connections).toBeLessThanOrEqual(DELIVERY_CONCURRENCY);
     } finally {
+      released = true;
+      for (const answer of held.splice(0)) answer();
       slow.closeAllConnections();
       await new Promise((resolve) => slow.close(resolve));
     }
