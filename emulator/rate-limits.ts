@@ -1,3 +1,4 @@
+import { SlidingWindow } from '../src/shared/fifo.ts';
 import type { EmulatorConfig } from './config.ts';
 
 /**
@@ -6,8 +7,8 @@ import type { EmulatorConfig } from './config.ts';
  * are about request rate, not about the emulator's adjustable clock.
  */
 export class RateLimits {
-  /** phoneNumberId → send times, oldest first; those before `head` are older than a second. */
-  readonly #sends = new Map<string, { times: number[]; head: number }>();
+  /** phoneNumberId → its sends in the last second. */
+  readonly #sends = new Map<string, SlidingWindow>();
   /** `phoneNumberId:waId` → token bucket. */
   readonly #pairs = new Map<string, { tokens: number; updatedAt: number }>();
 
@@ -15,18 +16,10 @@ export class RateLimits {
   takeThroughput(phoneNumberId: string, config: EmulatorConfig, now = Date.now()): boolean {
     let window = this.#sends.get(phoneNumberId);
     if (!window) {
-      window = { times: [], head: 0 };
+      window = new SlidingWindow(1000);
       this.#sends.set(phoneNumberId, window);
     }
-    // Times only grow, so the ones older than a second are at the front (no copy per send at 1,000/s).
-    while (window.head < window.times.length && now - window.times[window.head]! >= 1000) window.head++;
-    if (window.head > 4096) {
-      window.times = window.times.slice(window.head);
-      window.head = 0;
-    }
-    if (window.times.length - window.head >= config.throughputMps) return false;
-    window.times.push(now);
-    return true;
+    return window.take(now, config.throughputMps);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { signWebhookBody } from '../src/adapters/whatsapp-cloud/verify-signature.ts';
+import { Fifo } from '../src/shared/fifo.ts';
 import { createLightHttp } from '../src/shared/light-fetch.ts';
 import type { DeliveryRecord, EmulatorState, PhoneNumber } from './state.ts';
 
@@ -38,29 +39,9 @@ export const DELIVERY_CONCURRENCY = 100;
  */
 const deliveryHttp = createLightHttp({ maxSockets: DELIVERY_CONCURRENCY });
 
-/** A FIFO of deliveries waiting for a free place (an array with a moving head: O(1) both ends). */
-class DeliveryQueue {
-  #items: DeliveryRecord[] = [];
-  #head = 0;
+/** The deliveries waiting for a free place at one receiver, and how many are in flight there. */
+class DeliveryQueue extends Fifo<DeliveryRecord> {
   active = 0;
-
-  get size(): number {
-    return this.#items.length - this.#head;
-  }
-
-  push(record: DeliveryRecord): void {
-    this.#items.push(record);
-  }
-
-  shift(): DeliveryRecord | undefined {
-    if (this.#head === this.#items.length) return undefined;
-    const record = this.#items[this.#head++];
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-    return record;
-  }
 }
 
 /**

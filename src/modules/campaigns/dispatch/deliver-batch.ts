@@ -2,6 +2,7 @@ import type { WhatsAppCloudApi } from '../../../adapters/whatsapp-cloud/types.ts
 import { GraphApiError } from '../../../adapters/whatsapp-cloud/types.ts';
 import { NETWORK_ERROR_CODE } from '../../../adapters/whatsapp-cloud/graph-api-error.ts';
 import type { RateLimiter } from '../../../jobs/rate-limiter.ts';
+import { Fifo, SlidingWindow } from '../../../shared/fifo.ts';
 import { whatsAppMessageOf } from '../../inbox/outbound-content.ts';
 import { pausesCampaign } from '../error-policy.ts';
 import type { ClaimedSend } from './claim-batch.ts';
@@ -65,16 +66,15 @@ class Gate {
  * second). Starting at most `rate` sends in any one-second window keeps a late stretch late instead.
  */
 export class SendWindow {
-  #starts: number[] = [];
-  #head = 0;
-  #waiting: (() => void)[] = [];
+  readonly #starts = new SlidingWindow(1000);
+  #waiting = new Fifo<() => void>();
   #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Resolves when a send may start without exceeding `rate` starts in the last second; records it. */
   admit(rate: number): Promise<void> {
-    if (this.#waiting.length === 0 && this.#take(rate)) return Promise.resolve();
+    if (this.#waiting.size === 0 && this.#take(rate)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.#waiting.push(resolve);
       this.#drain(rate);
@@ -82,21 +82,13 @@ export class SendWindow {
   }
 
   #take(rate: number): boolean {
-    const now = this.now();
-    while (this.#head < this.#starts.length && now - this.#starts[this.#head]! >= 1000) this.#head++;
-    if (this.#head > 4096) {
-      this.#starts = this.#starts.slice(this.#head);
-      this.#head = 0;
-    }
-    if (this.#starts.length - this.#head >= Math.max(1, Math.floor(rate))) return false;
-    this.#starts.push(now);
-    return true;
+    return this.#starts.take(this.now(), Math.max(1, Math.floor(rate)));
   }
 
   #drain(rate: number): void {
-    while (this.#waiting.length && this.#take(rate)) this.#waiting.shift()!();
-    if (this.#waiting.length === 0 || this.#timer) return;
-    const wait = Math.max(1, this.#starts[this.#head]! + 1000 - this.now());
+    while (this.#waiting.size && this.#take(rate)) this.#waiting.shift()!();
+    if (this.#waiting.size === 0 || this.#timer) return;
+    const wait = Math.max(1, (this.#starts.nextFreeAt() ?? this.now()) - this.now());
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.#drain(rate);
