@@ -155,6 +155,7 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
   app.post('/_emulator/reset', async () => {
     state.reset();
     ctx.limits.reset();
+    ctx.webhooks.resetStats();
     return { success: true };
   });
 
@@ -189,6 +190,9 @@ export function registerControlRoutes(app: FastifyInstance, ctx: EmulatorContext
     setTemplateStatus(ctx, t, body.status, { reason: body.reason, otherInfo });
     return { id: t.id, status: t.status };
   });
+
+  // The delivery backlog at "Meta": a server that answers slowly makes deliveries wait here, as they would at Meta.
+  app.get('/_emulator/webhooks/stats', async () => ctx.webhooks.stats());
 
   app.get<{ Querystring: { phoneNumberId?: string; state?: string } }>('/_emulator/webhooks', async (req) => ({
     data: [...state.deliveries.values()]

@@ -47,10 +47,10 @@ export async function startReceiver(appSecret: string, verifyToken = 'verify-me'
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const started = Date.now();
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() - started > timeoutMs) throw new Error('waitFor: timed out');
     await new Promise((resolve) => setTimeout(resolve, 15));

@@ -3,7 +3,6 @@ import { verifyWebhookSignature } from '../src/adapters/whatsapp-cloud/verify-si
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmulator } from './server.ts';
-import { DELIVERY_CONCURRENCY } from './webhooks.ts';
 import { CUSTOMER, PHONE, setup, startReceiver, waitFor } from './test-helpers.ts';
 
 let env: Awaited<ReturnType<typeof setup>>;
@@ -83,7 +82,9 @@ describe('webhooks to the business', () => {
     expect(outbox.body.data[0].status).toBe('read');
   });
 
-  it('keeps at most DELIVERY_CONCURRENCY deliveries in flight to a slow receiver; the rest wait their turn and all arrive', async () => {
+  it('keeps at most webhookConcurrency deliveries in flight to a slow receiver; the rest wait their turn and all arrive', async () => {
+    const LIMIT = 40;
+    await env.control('POST', '/_emulator/config', { webhookConcurrency: LIMIT });
     // The receiver holds every answer until released: deliveries pile up at the emulator's limit.
     let inFlight = 0;
     let peak = 0;
@@ -110,22 +111,31 @@ describe('webhooks to the business', () => {
     try {
       const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/webhook`;
       await env.control('POST', '/_emulator/phone-numbers', { ...PHONE, accessToken: env.accessToken, appSecret: env.appSecret, webhookUrl: url, verifiedName: 'Loja Aurora' });
-      const count = DELIVERY_CONCURRENCY * 2 + 50;
+      const count = LIMIT * 2 + 50;
       await Promise.all(
         Array.from({ length: count }, (_, i) => env.control('POST', '/_emulator/inbound', { phoneNumberId: PHONE.phoneNumberId, from: CUSTOMER, name: 'Ana', type: 'text', text: `m${i}` })),
       );
-      await waitFor(() => inFlight === DELIVERY_CONCURRENCY, 15_000);
+      await waitFor(() => inFlight === LIMIT, 15_000);
       // A moment later still no more than the limit: the other deliveries wait at the emulator.
       await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(inFlight).toBe(DELIVERY_CONCURRENCY);
+      expect(inFlight).toBe(LIMIT);
+      const waiting = await env.control('GET', '/_emulator/webhooks/stats');
+      expect(waiting.body).toMatchObject({ inFlight: LIMIT, waiting: count - LIMIT });
       released = true;
       for (const answer of held.splice(0)) answer();
       await waitFor(() => delivered >= count, 30_000);
-      expect(peak).toBe(DELIVERY_CONCURRENCY);
-      expect(connections).toBeLessThanOrEqual(DELIVERY_CONCURRENCY);
+      expect(peak).toBe(LIMIT);
+      expect(connections).toBeLessThanOrEqual(LIMIT);
+      // The emulator counts them delivered as their answers arrive.
+      const stats = await waitFor(async () => {
+        const { body } = await env.control('GET', '/_emulator/webhooks/stats');
+        return body.delivered >= count && body;
+      });
+      expect(stats).toMatchObject({ waiting: 0, inFlight: 0 });
     } finally {
       released = true;
       for (const answer of held.splice(0)) answer();
+      await env.control('POST', '/_emulator/config', { webhookConcurrency: 1000 });
       slow.closeAllConnections();
       await new Promise((resolve) => slow.close(resolve));
     }
@@ -136,8 +146,12 @@ describe('webhooks to the business', () => {
     const id = await env.customerSays('are you there?');
     await waitFor(() => env.receiver.received.some((r) => r.parsed.messages.some((m) => m.wamid === id)));
     expect(env.receiver.state.posts).toBe(3);
-    const log = await env.control('GET', `/_emulator/webhooks?phoneNumberId=${PHONE.phoneNumberId}`);
-    expect(log.body.data[0]).toMatchObject({ state: 'delivered', attempts: 3, lastStatus: 200 });
+    // The answer reaches the emulator's log a moment after the business has sent it (the requests run on a thread).
+    const delivered = await waitFor(async () => {
+      const log = await env.control('GET', `/_emulator/webhooks?phoneNumberId=${PHONE.phoneNumberId}`);
+      return log.body.data[0]?.state === 'delivered' && log.body.data[0];
+    });
+    expect(delivered).toMatchObject({ state: 'delivered', attempts: 3, lastStatus: 200 });
 
     env.receiver.state.answer = () => 401;
     const before = env.receiver.state.posts;
@@ -146,8 +160,11 @@ describe('webhooks to the business', () => {
     await waitFor(() => env.receiver.state.posts >= before + 5);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(env.receiver.state.posts).toBe(before + 5);
-    const failed = await env.control('GET', '/_emulator/webhooks?state=failed');
-    expect(failed.body.data).toEqual([expect.objectContaining({ attempts: 5, lastStatus: 401, kind: 'message' })]);
+    const failed = await waitFor(async () => {
+      const log = await env.control('GET', '/_emulator/webhooks?state=failed');
+      return log.body.data.length > 0 && log.body.data;
+    });
+    expect(failed).toEqual([expect.objectContaining({ attempts: 5, lastStatus: 401, kind: 'message' })]);
   });
 
   it('reads statuses only when the customer opens the chat, if auto-read is off', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { signWebhookBody } from '../src/adapters/whatsapp-cloud/verify-signature.ts';
 import { Fifo } from '../src/shared/fifo.ts';
-import { createLightHttp } from '../src/shared/light-fetch.ts';
+import { DeliveryThread } from './delivery-worker.ts';
 import type { DeliveryRecord, EmulatorState, PhoneNumber } from './state.ts';
 
 /**
@@ -26,19 +26,6 @@ export function envelope(wabaId: string, field: string, value: unknown, time?: n
 /** `value.metadata` of a phone number. */
 export const metadataOf = (phone: PhoneNumber) => ({ display_phone_number: phone.displayPhoneNumber, phone_number_id: phone.phoneNumberId });
 
-/**
- * Deliveries in flight per receiving URL at most, as a sender does: a slow receiver makes deliveries
- * wait their turn here instead of opening a connection each — thousands during a campaign, which
- * overflow the receiver's listen queue and get connections reset. The wait does not count towards a
- * delivery's timeout (that is the request's own).
- */
-export const DELIVERY_CONCURRENCY = 100;
-/**
- * Thousands of deliveries a second during a campaign: the light HTTP client keeps the emulator's own
- * CPU out of the way of the server it tests (on a shared machine); one connection per delivery in flight.
- */
-const deliveryHttp = createLightHttp({ maxSockets: DELIVERY_CONCURRENCY });
-
 /** The deliveries waiting for a free place at one receiver, and how many are in flight there. */
 class DeliveryQueue extends Fifo<DeliveryRecord> {
   active = 0;
@@ -48,14 +35,19 @@ class DeliveryQueue extends Fifo<DeliveryRecord> {
  * Delivers signed webhooks to the business: `X-Hub-Signature-256` over the exact bytes sent, only
  * HTTP 200 counts, anything else is retried with exponential backoff (Meta retries for 7 days; the
  * emulator compresses that into `webhookRetry`). Optional duplicate deliveries mimic at-least-once.
- * At most {@link DELIVERY_CONCURRENCY} deliveries are in flight per receiving URL; the others wait in order.
+ * At most `webhookConcurrency` deliveries are in flight per receiving URL, on as many connections at
+ * most; the others wait in order (the wait does not count towards a delivery's timeout: that is the
+ * request's own). A campaign's thousands of pending deliveries once opened a connection each, which
+ * overflowed the receiver's listen queue and got connections reset.
  */
 export class WebhookDispatcher {
   #closed = false;
-  /** Requests in flight, aborted when the emulator closes. */
-  readonly #inFlight = new Set<AbortController>();
+  /** The HTTP requests themselves, on a thread of their own (requests in flight are aborted when the emulator closes). */
+  readonly #thread = new DeliveryThread();
   /** Waiting deliveries, per receiving URL. */
   readonly #queues = new Map<string, DeliveryQueue>();
+  #delivered = 0;
+  #failed = 0;
 
   constructor(
     private readonly state: EmulatorState,
@@ -65,7 +57,7 @@ export class WebhookDispatcher {
   /** Aborts the deliveries in flight; nothing is retried afterwards (see `EmulatorState.close`). */
   close(): void {
     this.#closed = true;
-    for (const controller of this.#inFlight) controller.abort(new Error('the emulator closed'));
+    this.#thread.close();
     this.#queues.clear();
   }
 
@@ -108,8 +100,25 @@ export class WebhookDispatcher {
     this.#pump(url, queue);
   }
 
+  /** Deliveries due and waiting for a place, in flight, delivered and abandoned since the start (or the last reset). */
+  stats(): { waiting: number; inFlight: number; delivered: number; failed: number } {
+    let waiting = 0;
+    let inFlight = 0;
+    for (const queue of this.#queues.values()) {
+      waiting += queue.size;
+      inFlight += queue.active;
+    }
+    return { waiting, inFlight, delivered: this.#delivered, failed: this.#failed };
+  }
+
+  /** Forgets the counts (`POST /_emulator/reset`). */
+  resetStats(): void {
+    this.#delivered = 0;
+    this.#failed = 0;
+  }
+
   #pump(url: string, queue: DeliveryQueue): void {
-    while (queue.active < DELIVERY_CONCURRENCY) {
+    while (queue.active < this.state.config.webhookConcurrency) {
       const next = queue.shift();
       if (!next) break;
       queue.active++;
@@ -132,34 +141,24 @@ export class WebhookDispatcher {
     record.url = phone.webhookUrl;
     record.attempts++;
     const retry = this.state.config.webhookRetry;
-    // One controller and one timer per request (cheaper than combining AbortSignal.timeout with a
-    // closing signal at thousands of deliveries a second).
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('The webhook request timed out', 'TimeoutError')), retry.timeoutMs);
-    this.#inFlight.add(controller);
-    try {
-      const response = await deliveryHttp.request(phone.webhookUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-hub-signature-256': signWebhookBody(record.body, phone.appSecret),
-          'user-agent': 'facebookexternalua',
-        },
-        body: record.body,
-        signal: controller.signal,
-      });
-      record.lastStatus = response.status;
-      if (response.status === 200) {
+    const answer = await this.#thread.request({
+      url: phone.webhookUrl,
+      body: record.body,
+      signature: signWebhookBody(record.body, phone.appSecret),
+      timeoutMs: retry.timeoutMs,
+      concurrency: this.state.config.webhookConcurrency,
+    });
+    if ('status' in answer) {
+      record.lastStatus = answer.status;
+      if (answer.status === 200) {
+        this.#delivered++;
         record.state = 'delivered';
         record.deliveredAt = this.state.now();
         return;
       }
-      record.lastError = `HTTP ${response.status}`;
-    } catch (err) {
-      record.lastError = err instanceof Error ? err.message : String(err);
-    } finally {
-      clearTimeout(timer);
-      this.#inFlight.delete(controller);
+      record.lastError = `HTTP ${answer.status}`;
+    } else {
+      record.lastError = answer.error;
     }
     if (this.#closed) {
       record.state = 'failed';
@@ -167,6 +166,7 @@ export class WebhookDispatcher {
       return;
     }
     if (record.attempts >= retry.maxAttempts) {
+      this.#failed++;
       record.state = 'failed';
       this.logger?.warn({ url: record.url, attempts: record.attempts, lastError: record.lastError }, 'webhook delivery abandoned');
       return;

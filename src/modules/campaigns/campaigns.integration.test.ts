@@ -182,6 +182,49 @@ describe('sending a campaign', () => {
     expect(json<CampaignView>(cancelled).status).toBe('cancelled');
   }, 60_000);
 
+  it('stops sending soon after a pause, and resumes without duplicates', async () => {
+    const COUNT = 600;
+    await seedContacts(ctx, org.organizationId, COUNT, { prefix: '3460700', consent: 'granted' });
+    // Slow answers: sends are still in flight when the pause comes (the number's pace is 80/s).
+    await wa.control('POST', '/_emulator/config', { latencyMs: 150 });
+    const sentSoFar = async () => (await wa.outbox(number)).filter((m) => m.to.startsWith('3460700')).length;
+    try {
+      const campaign = json<CampaignView>(await call(ctx, org.owner, 'POST', '/api/v1/campaigns', { name: 'Pausa', templateId, variables: promoVariables, audience: { kind: 'all' }, action: 'send' }));
+      await eventually(async () => (await sentSoFar()) >= 20, 20_000, 'the first sends');
+      const paused = await call(ctx, org.owner, 'POST', `/api/v1/campaigns/${campaign.id}/pause`);
+      expect(paused.statusCode, paused.body).toBe(200);
+      // Every batch sees the pause within ½ s (on a busy machine, a little later); sends already handed
+      // to WhatsApp still finish. Then nothing more goes out, long before everyone got the message
+      // (at the number's 80/s, all of them would take 7.5 s).
+      let last = -1;
+      let stableSince = Date.now();
+      await eventually(
+        async () => {
+          const n = await sentSoFar();
+          if (n !== last) {
+            last = n;
+            stableSince = Date.now();
+            return false;
+          }
+          return Date.now() - stableSince >= 1_500;
+        },
+        20_000,
+        'sending to stop',
+      );
+      expect(last).toBeLessThan(COUNT);
+      expect((await details(campaign.id)).status).toBe('paused');
+
+      expect((await call(ctx, org.owner, 'POST', `/api/v1/campaigns/${campaign.id}/resume`)).statusCode).toBe(200);
+      const done = await settled(campaign.id, (c) => c.status === 'finished' && c.stats.sent === COUNT, 'the resumed campaign to finish');
+      expect(done.stats.total).toBe(COUNT);
+      const outbox = (await wa.outbox(number)).filter((m) => m.to.startsWith('3460700'));
+      expect(outbox).toHaveLength(COUNT);
+      expect(new Set(outbox.map((m) => m.to)).size).toBe(COUNT);
+    } finally {
+      await wa.control('POST', '/_emulator/config', { latencyMs: 0 });
+    }
+  }, 90_000);
+
   it('resends retryable failures at the organization\'s intervals and moves final failures to the group', async () => {
     const db = ctx.container.database.db;
     const group = json<{ id: string }>(await call(ctx, org.owner, 'POST', '/api/v1/groups', { name: 'Fallidos' }));

@@ -7,6 +7,7 @@ import { createTestContext, type TestContext } from '../../../test/support/conte
 import { createOrg, type TestOrg } from '../../../test/support/factories.ts';
 import { connectChannelWithoutGraph, postSignedWebhook } from '../../../test/support/whatsapp.ts';
 import { storeWebhook } from './whatsapp-webhook.routes.ts';
+import { APPLY_AT_INGEST } from './webhook-batcher.ts';
 import { findWebhookChannel } from './webhook-channel-cache.ts';
 
 const APP_SECRET = 'ingest-app-secret-0123456789abcdef';
@@ -78,10 +79,13 @@ describe('webhook ingest under concurrency', () => {
     expect(byBody.has(forged)).toBe(false);
     for (const body of [...inbound, ...statuses, reworded]) expect(byBody.get(body)?.receivedCount).toBe(repeated.includes(body) ? 3 : 1);
 
-    // Every stored delivery is in exactly one processing job (a job takes the deliveries its transaction stored).
+    // Every stored delivery was applied as it was stored (status-only ones, when a batch holds enough of
+    // them) or is in exactly one processing job (a job takes the deliveries its transaction stored).
     const jobs = await ctx.container.database.rows<{ payload: { eventIds: string[] } }>(sql`select payload from jobs where name = 'channels.process-webhook'`);
     const queued = jobs.flatMap((j) => j.payload.eventIds);
-    expect(queued.sort()).toEqual(events.map((e) => e.id).sort());
+    const applied = events.filter((e) => e.processedAt !== null);
+    expect(applied.every((e) => statuses.includes(e.body))).toBe(true);
+    expect([...queued, ...applied.map((e) => e.id)].sort()).toEqual(events.map((e) => e.id).sort());
     expect(jobs.length).toBeLessThan(events.length);
 
     await ctx.runJobs();
@@ -103,6 +107,74 @@ describe('webhook ingest under concurrency', () => {
     expect(await ctx.runJobs()).toBe(0);
     const [first] = await ctx.container.database.db.select().from(webhookEvents).where(eq(webhookEvents.body, inbound[0]!));
     expect(first!.receivedCount).toBe(4);
+  });
+
+  /** A status-only delivery for outbound message `wamid` (not known to Charla: it is parked). */
+  function statusOf(wamid: string, status = 'delivered') {
+    const value = {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '15550001111', phone_number_id: PHONE_NUMBER_ID },
+      statuses: [{ id: wamid, status, timestamp: '1790000999', recipient_id: '5215500000001' }],
+    };
+    return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ value, field: 'messages' }] }] });
+  }
+  const jobsHolding = async (ids: string[]) =>
+    (await ctx.container.database.rows<{ payload: { eventIds: string[] } }>(sql`select payload from jobs where name = 'channels.process-webhook'`)).flatMap((j) =>
+      j.payload.eventIds.filter((id) => ids.includes(id)),
+    );
+
+  it('applies a batch of status deliveries in the transaction that stores them; a few wait for a job', async () => {
+    const channel = (await findWebhookChannel(ctx.container.database, ctx.container.secrets, channelId))!;
+    const db = ctx.container.database.db;
+    // Deliveries handed over in the same turn of the event loop share one batch.
+    const many = Array.from({ length: APPLY_AT_INGEST + 6 }, (_, i) => statusOf(`wamid.INGEST.MANY.${i}`));
+    await Promise.all(many.map((b) => storeWebhook(ctx.container, channel, Buffer.from(b))));
+    const stored = await db.select().from(webhookEvents).where(inArray(webhookEvents.body, many));
+    expect(stored).toHaveLength(many.length);
+    expect(stored.every((e) => e.processedAt !== null)).toBe(true);
+    expect(await jobsHolding(stored.map((e) => e.id))).toHaveLength(0);
+    const parked = await db.select().from(pendingStatuses).where(inArray(pendingStatuses.providerMessageId, many.map((_, i) => `wamid.INGEST.MANY.${i}`)));
+    expect(parked).toHaveLength(many.length);
+
+    const few = Array.from({ length: 5 }, (_, i) => statusOf(`wamid.INGEST.FEW.${i}`));
+    await Promise.all(few.map((b) => storeWebhook(ctx.container, channel, Buffer.from(b))));
+    const waiting = await db.select().from(webhookEvents).where(inArray(webhookEvents.body, few));
+    expect(waiting.every((e) => e.processedAt === null)).toBe(true);
+    expect((await jobsHolding(waiting.map((e) => e.id))).sort()).toEqual(waiting.map((e) => e.id).sort());
+    await ctx.runJobs();
+    const done = await db.select().from(webhookEvents).where(inArray(webhookEvents.body, few));
+    expect(done.every((e) => e.processedAt !== null)).toBe(true);
+  });
+
+  it('leaves status deliveries to processing jobs when applying them while storing fails', async () => {
+    const channel = (await findWebhookChannel(ctx.container.database, ctx.container.secrets, channelId))!;
+    const db = ctx.container.database.db;
+    // The database refuses to park one status of the batch (a fault only a trigger can inject).
+    await db.execute(sql`create function refuse_boom() returns trigger language plpgsql as $$
+      begin
+        if new.provider_message_id = 'wamid.INGEST.BOOM' then raise exception 'parking refused'; end if;
+        return new;
+      end $$`);
+    await db.execute(sql`create trigger refuse_boom before insert on pending_statuses for each row execute function refuse_boom()`);
+    const bodies = [statusOf('wamid.INGEST.BOOM'), ...Array.from({ length: APPLY_AT_INGEST }, (_, i) => statusOf(`wamid.INGEST.NEXT.${i}`))];
+    try {
+      // Acknowledged all the same: stored, unprocessed, each in a job.
+      const outcomes = await Promise.allSettled(bodies.map((b) => storeWebhook(ctx.container, channel, Buffer.from(b))));
+      expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
+      const stored = await db.select().from(webhookEvents).where(inArray(webhookEvents.body, bodies));
+      expect(stored).toHaveLength(bodies.length);
+      expect(stored.every((e) => e.processedAt === null)).toBe(true);
+      expect((await jobsHolding(stored.map((e) => e.id))).sort()).toEqual(stored.map((e) => e.id).sort());
+    } finally {
+      await db.execute(sql`drop trigger refuse_boom on pending_statuses`);
+      await db.execute(sql`drop function refuse_boom()`);
+    }
+    // Once the database takes them, the jobs process the deliveries: every status is parked for its message.
+    await ctx.runJobs();
+    const processed = await db.select().from(webhookEvents).where(inArray(webhookEvents.body, bodies));
+    expect(processed.every((e) => e.processedAt !== null)).toBe(true);
+    const parked = await db.select().from(pendingStatuses).where(eq(pendingStatuses.providerMessageId, 'wamid.INGEST.BOOM'));
+    expect(parked.map((p) => p.status)).toEqual(['delivered']);
   });
 
   it('fails every delivery of a transaction that fails, and stores none of them', async () => {

@@ -60,9 +60,10 @@ export function registerWhatsAppWebhookRoutes(app: App, deps: Deps) {
         if (!verifyWebhookSignature(raw, req.headers[SIGNATURE_HEADER], channel.appSecret)) {
           return sendProblem(reply, 401, 'invalid_signature', 'Missing or invalid X-Hub-Signature-256');
         }
-        if (!isJsonObject(raw)) return sendProblem(reply, 400, 'invalid_json', 'The body is not a JSON object');
+        const payload = jsonObjectOf(raw);
+        if (payload === undefined) return sendProblem(reply, 400, 'invalid_json', 'The body is not a JSON object');
         // A disabled channel acknowledges and discards, so Meta does not retry for a week.
-        if (channel.status === 'active') await storeWebhook(deps, channel, raw);
+        if (channel.status === 'active') await storeWebhook(deps, channel, raw, payload);
         return reply.type('text/plain; charset=utf-8').send('EVENT_RECEIVED');
       },
     );
@@ -70,21 +71,22 @@ export function registerWhatsAppWebhookRoutes(app: App, deps: Deps) {
 }
 
 /**
- * Stores the delivery and makes sure a job will process it; resolves once both are committed. A
- * repeated delivery (same bytes) is one row; if its job was never created (the process died after the
- * insert, so Meta got no 200 and retried), the retry creates it. Concurrent deliveries share one
- * transaction (see webhook-batcher.ts). Any database failure answers 500 and Meta retries.
+ * Stores the delivery and makes sure it is processed: its statuses applied in the same transaction
+ * when it carries nothing else, else by a job; resolves once that is committed. A repeated delivery
+ * (same bytes) is one row; if its job was never created (the process died after the insert, so Meta
+ * got no 200 and retried), the retry creates it. Concurrent deliveries share one transaction (see
+ * webhook-batcher.ts). Any database failure answers 500 and Meta retries.
  */
-export function storeWebhook(deps: Pick<Deps, 'database' | 'queue'>, channel: WebhookChannel, raw: Buffer): Promise<StoredWebhook> {
-  return webhookBatcher(deps).store(channel, raw);
+export function storeWebhook(deps: Pick<Deps, 'database' | 'queue' | 'logger'>, channel: WebhookChannel, raw: Buffer, payload?: unknown): Promise<StoredWebhook> {
+  return webhookBatcher(deps).store(channel, raw, payload);
 }
 
-/** Cheap structural check before storing: the body must be a JSON object (Meta always sends one). */
-function isJsonObject(raw: Buffer): boolean {
+/** The body parsed, when it is a JSON object (Meta always sends one); else undefined. */
+function jsonObjectOf(raw: Buffer): object | undefined {
   try {
     const value: unknown = JSON.parse(raw.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../../container.ts';
 import type { Db } from '../../db/client.ts';
 import { type Message, messages, organizations } from '../../db/schema/index.ts';
@@ -104,7 +104,8 @@ export async function applyReports(tx: Db, entries: MessageReports[]): Promise<M
     error_code: row.errorCode,
     error_title: row.errorTitle,
   }));
-  // The conversation's assignee (who may see the event) comes back with each updated row.
+  // Only the id, the new update time and the conversation's assignee (who may see the event) come back:
+  // the rest of each row is the locked row read before, with the fields this changed.
   const updated = await tx
     .update(messages)
     .set({
@@ -123,13 +124,16 @@ export async function applyReports(tx: Db, entries: MessageReports[]): Promise<M
     )
     .where(sql`${messages.id} = r.id`)
     .returning({
-      ...getTableColumns(messages),
+      id: messages.id,
+      updatedAt: messages.updatedAt,
       assigneeId: sql<string | null>`(select c.assignee_id from conversations c where c.id = ${messages.conversationId})`,
     });
-  const localeOf = new Map(changes.map(({ entry }) => [entry.message.id, entry.locale]));
+  const changeOf = new Map(changes.map((change) => [change.row.id, change]));
   const rows: Message[] = [];
   const events: InboxEvent[] = [];
-  for (const { assigneeId, ...row } of updated) {
+  for (const { id, updatedAt, assigneeId } of updated) {
+    const { row: fields, entry } = changeOf.get(id)!;
+    const row: Message = { ...entry.message, ...pick(fields), updatedAt };
     rows.push(row);
     events.push({
       type: 'message.status',
@@ -138,7 +142,7 @@ export async function applyReports(tx: Db, entries: MessageReports[]): Promise<M
       assigneeId: assigneeId ?? null,
       messageId: row.id,
       isPrivate: row.isPrivate,
-      data: presentMessage(row, localeOf.get(row.id) ?? 'en'),
+      data: presentMessage(row, entry.locale),
     });
   }
   // Campaign sends are ordinary messages: their recipients follow the messages (campaigns module).
@@ -182,68 +186,72 @@ export async function applyProviderStatus(
  */
 export async function applyProviderStatuses(deps: Pick<Deps, 'database'>, items: ProviderStatus[]): Promise<StatusOutcome[]> {
   if (items.length === 0) return [];
+  return deps.database.db.transaction((tx) => applyProviderStatusesIn(tx, items));
+}
+
+/** {@link applyProviderStatuses} inside the caller's transaction (which then holds the messages' locks until it ends). */
+export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[]): Promise<StatusOutcome[]> {
+  if (items.length === 0) return [];
   const keyOf = (i: ProviderStatus) => lockKey(i.channel.id, i.providerMessageId);
-  return deps.database.db.transaction(async (tx) => {
-    await lockKeys(tx, items.map(keyOf));
-    const wanted = [...new Map(items.map((i) => [keyOf(i), { channel_id: i.channel.id, provider_message_id: i.providerMessageId }])).values()];
-    const found = await tx
-      .select({ message: messages, locale: organizations.locale })
-      .from(messages)
-      .innerJoin(organizations, eq(organizations.id, messages.organizationId))
-      .where(
-        sql`(${messages.channelId}, ${messages.providerMessageId}) in
-            (select channel_id, provider_message_id from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(channel_id uuid, provider_message_id text))`,
-      )
-      // Locked in id order, as everything else that locks several messages does (a contact's deletion).
-      .orderBy(asc(messages.id))
-      .for('update', { of: messages });
+  await lockKeys(tx, items.map(keyOf));
+  const wanted = [...new Map(items.map((i) => [keyOf(i), { channel_id: i.channel.id, provider_message_id: i.providerMessageId }])).values()];
+  const found = await tx
+    .select({ message: messages, locale: organizations.locale })
+    .from(messages)
+    .innerJoin(organizations, eq(organizations.id, messages.organizationId))
+    .where(
+      sql`(${messages.channelId}, ${messages.providerMessageId}) in
+          (select channel_id, provider_message_id from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(channel_id uuid, provider_message_id text))`,
+    )
+    // Locked in id order, as everything else that locks several messages does (a contact's deletion).
+    .orderBy(asc(messages.id))
+    .for('update', { of: messages });
 
-    const byKey = new Map<string, MessageReports>();
-    for (const { message, locale } of found) byKey.set(lockKey(message.channelId, message.providerMessageId!), { message, reports: [], locale: resolveLocale(locale) });
-    const outcomes = new Map<string, StatusOutcome>();
-    const unknown = new Map<string, ProviderStatus[]>();
-    for (const item of items) {
-      const key = keyOf(item);
-      const entry = byKey.get(key);
-      if (entry) entry.reports.push(item.report);
-      else unknown.set(key, [...(unknown.get(key) ?? []), item]);
-    }
+  const byKey = new Map<string, MessageReports>();
+  for (const { message, locale } of found) byKey.set(lockKey(message.channelId, message.providerMessageId!), { message, reports: [], locale: resolveLocale(locale) });
+  const outcomes = new Map<string, StatusOutcome>();
+  const unknown = new Map<string, ProviderStatus[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const entry = byKey.get(key);
+    if (entry) entry.reports.push(item.report);
+    else unknown.set(key, [...(unknown.get(key) ?? []), item]);
+  }
 
-    const parked: ProviderStatus[] = [];
-    for (const [key, group] of unknown) {
-      // A send whose answer was lost (its worker died after WhatsApp accepted it) is recognised by the
-      // message id it carried as callback data: adopt the provider id instead of waiting forever.
-      const adopted = await adoptByCallback(tx, group);
-      if (adopted) {
-        byKey.set(key, { message: adopted.message, reports: group.map((g) => g.report), locale: adopted.locale });
-        outcomes.set(key, 'applied');
-      } else {
-        parked.push(...group);
-        outcomes.set(key, 'pending');
-      }
+  const parked: ProviderStatus[] = [];
+  for (const [key, group] of unknown) {
+    // A send whose answer was lost (its worker died after WhatsApp accepted it) is recognised by the
+    // message id it carried as callback data: adopt the provider id instead of waiting forever.
+    const adopted = await adoptByCallback(tx, group);
+    if (adopted) {
+      byKey.set(key, { message: adopted.message, reports: group.map((g) => g.report), locale: adopted.locale });
+      outcomes.set(key, 'applied');
+    } else {
+      parked.push(...group);
+      outcomes.set(key, 'pending');
     }
-    if (parked.length) {
-      const rows = parked.map((p) => ({
-        channel_id: p.channel.id,
-        provider_message_id: p.providerMessageId,
-        status: p.report.status,
-        occurred_at: p.report.occurredAt.toISOString(),
-        error_code: p.report.error?.code ?? null,
-        error_title: p.report.error?.title ?? null,
-      }));
-      await tx.execute(sql`insert into pending_statuses (channel_id, provider_message_id, status, occurred_at, error_code, error_title)
-        select channel_id, provider_message_id, status, occurred_at, error_code, error_title
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as r(channel_id uuid, provider_message_id text, status text, occurred_at timestamptz, error_code text, error_title text)
-        on conflict do nothing`);
-    }
+  }
+  if (parked.length) {
+    const rows = parked.map((p) => ({
+      channel_id: p.channel.id,
+      provider_message_id: p.providerMessageId,
+      status: p.report.status,
+      occurred_at: p.report.occurredAt.toISOString(),
+      error_code: p.report.error?.code ?? null,
+      error_title: p.report.error?.title ?? null,
+    }));
+    await tx.execute(sql`insert into pending_statuses (channel_id, provider_message_id, status, occurred_at, error_code, error_title)
+      select channel_id, provider_message_id, status, occurred_at, error_code, error_title
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as r(channel_id uuid, provider_message_id text, status text, occurred_at timestamptz, error_code text, error_title text)
+      on conflict do nothing`);
+  }
 
-    const updated = await applyReports(tx, [...byKey.values()].filter((e) => e.reports.length));
-    const moved = new Set(updated.map((m) => lockKey(m.channelId, m.providerMessageId!)));
-    return items.map((item) => {
-      const key = keyOf(item);
-      return outcomes.get(key) ?? (moved.has(key) ? 'applied' : 'unchanged');
-    });
+  const updated = await applyReports(tx, [...byKey.values()].filter((e) => e.reports.length));
+  const moved = new Set(updated.map((m) => lockKey(m.channelId, m.providerMessageId!)));
+  return items.map((item) => {
+    const key = keyOf(item);
+    return outcomes.get(key) ?? (moved.has(key) ? 'applied' : 'unchanged');
   });
 }
 
@@ -298,13 +306,29 @@ export async function recordProviderId(tx: Db, message: Message, providerMessage
 
 /** Removes and returns the reports parked for these provider ids (call holding their locks). */
 export async function takeParked(tx: Db, channelId: string, providerMessageIds: string[]): Promise<Map<string, StatusReport[]>> {
-  const rows = await rowsOf<{ provider_message_id: string; status: DeliveryStatus; occurred_at: string | Date; error_code: string | null; error_title: string | null }>(
-    tx,
-    sql`delete from pending_statuses where channel_id = ${channelId} and provider_message_id = any(${pgTextArray(providerMessageIds)}::text[])
-        returning provider_message_id, status, occurred_at, error_code, error_title`,
-  );
+  return parkedReports(await rowsOf<ParkedRow>(tx, sql`delete from pending_statuses ${parkedOf(channelId, providerMessageIds)} returning ${PARKED_COLUMNS}`));
+}
+
+/** A parked report as `delete … returning {@link PARKED_COLUMNS}` gives it back. */
+export interface ParkedRow {
+  provider_message_id: string;
+  status: DeliveryStatus;
+  occurred_at: string | Date;
+  error_code: string | null;
+  error_title: string | null;
+}
+
+/** The columns of a {@link ParkedRow}. */
+export const PARKED_COLUMNS = sql.raw('provider_message_id, status, occurred_at, error_code, error_title');
+
+/** `where` of the reports parked for these provider ids on a channel. */
+export function parkedOf(channelId: string, providerMessageIds: string[]) {
+  return sql`where channel_id = ${channelId} and provider_message_id = any(${pgTextArray(providerMessageIds)}::text[])`;
+}
+
+/** Parked reports per provider id, in arrival order as far as their timestamps tell. */
+export function parkedReports(rows: ParkedRow[]): Map<string, StatusReport[]> {
   const byId = new Map<string, StatusReport[]>();
-  // Parked in arrival order, as far as their timestamps tell.
   rows.sort((a, b) => new Date(a.occurred_at).getTime() - new Date(b.occurred_at).getTime());
   for (const p of rows) {
     const report: StatusReport = { status: p.status, occurredAt: new Date(p.occurred_at), error: p.error_code ? { code: p.error_code, title: p.error_title } : undefined };

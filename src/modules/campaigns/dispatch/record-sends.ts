@@ -2,7 +2,8 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { type CampaignRow, messages } from '../../../db/schema/index.ts';
 import type { Locale } from '../../../shared/i18n.ts';
-import { applyReports, lockKey, lockKeys, takeParked } from '../../inbox/apply-status.ts';
+import { applyReports, lockKey, lockKeys, PARKED_COLUMNS, type ParkedRow, parkedOf, parkedReports } from '../../inbox/apply-status.ts';
+import { rowsOf } from '../../../jobs/pg-queue.ts';
 
 const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
@@ -34,15 +35,27 @@ export async function recordAccepted(tx: Db, campaign: Pick<CampaignRow, 'channe
     tx,
     wamids.map((w) => lockKey(campaign.channelId, w)),
   );
-  await tx.execute(sql`update messages m set provider_message_id = x.wamid,
-                         status = case when m.status = 'queued' then 'sent'::message_status else m.status end,
-                         sent_at = coalesce(m.sent_at, x.at), updated_at = now()
-                       from jsonb_to_recordset(${json(rows)}) as x(id uuid, wamid text, at timestamptz)
-                       where m.id = x.id and m.provider_message_id is null`);
-  await tx.execute(sql`update campaign_recipients r set status = 'sent', sent_at = coalesce(r.sent_at, x.at), updated_at = now()
-                       from jsonb_to_recordset(${json(rows)}) as x(id uuid, wamid text, at timestamptz)
-                       where r.message_id = x.id and r.status = 'sending'`);
-  const parked = await takeParked(tx, campaign.channelId, wamids);
+  // One statement (after the locks, so its snapshot sees every report parked before them): the
+  // messages and their recipients become `sent`, and the reports parked for these ids are taken.
+  const parked = parkedReports(
+    await rowsOf<ParkedRow>(
+      tx,
+      sql`with x as (select * from jsonb_to_recordset(${json(rows)}) as x(id uuid, wamid text, at timestamptz)),
+          sent as (
+            update messages m set provider_message_id = x.wamid,
+              status = case when m.status = 'queued' then 'sent'::message_status else m.status end,
+              sent_at = coalesce(m.sent_at, x.at), updated_at = now()
+            from x where m.id = x.id and m.provider_message_id is null
+            returning 1
+          ),
+          recipients as (
+            update campaign_recipients r set status = 'sent', sent_at = coalesce(r.sent_at, x.at), updated_at = now()
+            from x where r.message_id = x.id and r.status = 'sending'
+            returning 1
+          )
+          delete from pending_statuses ${parkedOf(campaign.channelId, wamids)} returning ${PARKED_COLUMNS}`,
+    ),
+  );
   if (parked.size === 0) return;
   const byWamid = new Map(accepted.map((a) => [a.wamid, a.messageId]));
   const ids = [...parked.keys()].map((w) => byWamid.get(w)).filter((id): id is string => Boolean(id));

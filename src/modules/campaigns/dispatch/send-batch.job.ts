@@ -42,6 +42,7 @@ export const DISPATCH_PRIORITY = 10;
 export function sendBatchHandler(deps: Pick<Deps, 'database' | 'secrets' | 'rateLimiter' | 'logger' | 'config'>): JobHandler<{ campaignId: string; batch: number }> {
   return async ({ campaignId, batch }, ctx) => {
     const db = deps.database.db;
+    const checkedAt = Date.now();
     const [found] = await db.select({ campaign: campaigns, channel: channels }).from(campaigns).innerJoin(channels, eq(channels.id, campaigns.channelId)).where(eq(campaigns.id, campaignId));
     if (found?.campaign.status !== 'sending') return;
     const { campaign, channel } = found;
@@ -72,17 +73,7 @@ export function sendBatchHandler(deps: Pick<Deps, 'database' | 'secrets' | 'rate
 
     if (sends.length) {
       const { locale } = await loadInboxSettings(db, campaign.organizationId);
-      let sending = true;
-      const watch = setInterval(() => {
-        void db
-          .select({ status: campaigns.status })
-          .from(campaigns)
-          .where(eq(campaigns.id, campaign.id))
-          .then(([row]) => {
-            sending = row?.status === 'sending';
-          })
-          .catch(() => {});
-      }, 500);
+      const watch = watchStatus(db, campaign.id, checkedAt);
       let outcome: Awaited<ReturnType<typeof deliverBatch>>;
       try {
         outcome = await deliverBatch(sends, {
@@ -91,11 +82,11 @@ export function sendBatchHandler(deps: Pick<Deps, 'database' | 'secrets' | 'rate
           key,
           ratePerSecond: rate,
           signal: ctx.signal,
-          stillSending: () => sending,
+          stillSending: watch.sending,
           record: (accepted) => db.transaction((tx) => recordAccepted(tx, campaign, accepted, locale)),
         });
       } finally {
-        clearInterval(watch);
+        watch.stop();
       }
       await db.transaction(async (tx) => {
         await recordAccepted(tx, campaign, outcome.accepted, locale);
@@ -121,6 +112,62 @@ export function sendBatchHandler(deps: Pick<Deps, 'database' | 'secrets' | 'rate
     const finished = await finishIfDone(db, campaign.id);
     await publishProgressThrottled(db, finished ? { id: campaign.id, organizationId: campaign.organizationId, status: 'finished' } : campaign);
     if (waitMs !== null) throw new RetryableError('waiting for in-doubt sends to be confirmed by status webhooks', waitMs);
+  };
+}
+
+/** The campaigns whose status this process watches, per database handle: one reading every ½ s per campaign. */
+const watched = new WeakMap<Db, Map<string, { batches: number; sending: boolean; readAt: number; timer: NodeJS.Timeout }>>();
+
+/**
+ * Whether a campaign is still `sending`, read every ½ s (pause and cancel stop its batches within that)
+ * — once per campaign for all of its batches running in this process, not once per batch. A batch
+ * joining brings its own reading, taken at `checkedAt`: it wins over an older shared one.
+ */
+function watchStatus(db: Db, campaignId: string, checkedAt: number): { sending: () => boolean; stop: () => void } {
+  let campaignsOf = watched.get(db);
+  if (!campaignsOf) {
+    campaignsOf = new Map();
+    watched.set(db, campaignsOf);
+  }
+  const byId = campaignsOf;
+  let entry = byId.get(campaignId);
+  if (!entry) {
+    const created = {
+      batches: 0,
+      sending: true,
+      readAt: checkedAt,
+      timer: setInterval(() => {
+        const at = Date.now();
+        void db
+          .select({ status: campaigns.status })
+          .from(campaigns)
+          .where(eq(campaigns.id, campaignId))
+          .then(([row]) => {
+            if (at < created.readAt) return;
+            created.sending = row?.status === 'sending';
+            created.readAt = at;
+          })
+          .catch(() => {});
+      }, 500),
+    };
+    entry = created;
+    byId.set(campaignId, entry);
+  } else if (checkedAt > entry.readAt) {
+    entry.sending = true;
+    entry.readAt = checkedAt;
+  }
+  const own = entry;
+  own.batches++;
+  let stopped = false;
+  return {
+    sending: () => own.sending,
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      if (--own.batches > 0) return;
+      clearInterval(own.timer);
+      if (byId.get(campaignId) === own) byId.delete(campaignId);
+    },
   };
 }
 

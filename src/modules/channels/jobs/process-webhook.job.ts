@@ -1,6 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { parseWebhook } from '../../../adapters/whatsapp-cloud/index.ts';
 import type { Deps } from '../../../container.ts';
 import type { Database } from '../../../db/client.ts';
 import { channels, webhookEvents } from '../../../db/schema/index.ts';
@@ -10,6 +9,7 @@ import { statusApplier } from '../../inbox/apply-status.ts';
 import { inboundRecorder } from '../../inbox/record-inbound-batch.ts';
 import { applyTemplateStatusUpdates } from '../../templates/index.ts';
 import { onInboundMessage } from '../../assistant/index.ts';
+import { planWebhook, storedNotes, type WebhookPlan } from '../webhook-plan.ts';
 import { toInboundRecord, toStatusReport } from '../whatsapp-inbound.ts';
 
 /**
@@ -67,48 +67,39 @@ export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'l
     const row = await load(eventId);
     if (!row || row.event.processedAt) return;
     const { event, channel } = row;
-    const notes: string[] = [];
-    let payload: unknown;
+    let plan: WebhookPlan;
     try {
-      payload = JSON.parse(event.body);
+      plan = planWebhook(channel.phoneNumberId ?? '', JSON.parse(event.body));
     } catch {
-      notes.push('body is not JSON');
+      const empty = planWebhook(channel.phoneNumberId ?? '', undefined);
+      plan = { ...empty, notes: ['body is not JSON', ...empty.notes] };
     }
-    const parsed = parseWebhook(payload);
-    notes.push(...parsed.malformed);
-    const ours = (phoneNumberId: string) => phoneNumberId === channel.phoneNumberId;
-
-    const inbound = parsed.messages.filter((message) => {
-      if (ours(message.phoneNumberId)) return true;
-      notes.push(`message ${message.wamid} is for phone number ${message.phoneNumberId}, not this channel's`);
-      return false;
-    });
+    const { notes } = plan;
     // Also on a duplicate: if a crash came between recording and enqueueing, this enqueues it (same key).
-    await Promise.all(inbound.map(async (message) => onInboundMessage(deps, await recordInbound(toInboundRecord(channel, message)))));
-    const statuses = parsed.statuses.filter((status) => {
-      if (ours(status.phoneNumberId)) return true;
-      notes.push(`status of ${status.wamid} is for phone number ${status.phoneNumberId}, not this channel's`);
-      return false;
-    });
-    await Promise.all(statuses.map((status) => applyStatus({ channel, providerMessageId: status.wamid, report: toStatusReport(status) })));
-    for (const error of parsed.errors) notes.push(`WhatsApp reported error ${error.code}: ${error.title}${error.details ? ` (${error.details})` : ''}`);
-    if (parsed.templateUpdates.length) {
-      const applied = await applyTemplateStatusUpdates(db, channel, parsed.templateUpdates);
-      if (applied < parsed.templateUpdates.length) notes.push(`${parsed.templateUpdates.length - applied} template update(s) for templates not synced yet`);
+    await Promise.all(plan.inbound.map(async (message) => onInboundMessage(deps, await recordInbound(toInboundRecord(channel, message)))));
+    await Promise.all(plan.statuses.map((status) => applyStatus({ channel, providerMessageId: status.wamid, report: toStatusReport(status) })));
+    if (plan.templateUpdates.length) {
+      const applied = await applyTemplateStatusUpdates(db, channel, plan.templateUpdates);
+      if (applied < plan.templateUpdates.length) notes.push(`${plan.templateUpdates.length - applied} template update(s) for templates not synced yet`);
     }
-    for (const unknown of parsed.unknownFields) notes.push(`field "${unknown.field}" is not handled`);
     if (notes.length) deps.logger.info({ eventId, channelId: channel.id, notes }, 'webhook processed with notes');
 
-    await markProcessed({ id: eventId, notes: notes.length ? notes.slice(0, 50) : null });
-    // Recorded at most once a minute: a busy number sends thousands of webhooks per minute, so this
-    // process does not even ask more often than that (one query fewer per delivery).
-    if (lastWebhookTouch.due(deps.database, channel.id)) {
-      await db
-        .update(channels)
-        .set({ lastWebhookAt: sql`now()` })
-        .where(sql`${channels.id} = ${channel.id} and (${channels.lastWebhookAt} is null or ${channels.lastWebhookAt} < now() - interval '1 minute')`);
-    }
+    await markProcessed({ id: eventId, notes: storedNotes(notes) });
+    await recordWebhookSeen(deps.database, channel.id);
   }
+}
+
+/**
+ * Notes that the channel's webhooks arrive (`last_webhook_at`). At most once a minute per channel and
+ * process: a busy number sends thousands of webhooks per minute, so this process does not even ask
+ * more often than that.
+ */
+export async function recordWebhookSeen(database: Database, channelId: string): Promise<void> {
+  if (!lastWebhookTouch.due(database, channelId)) return;
+  await database.db
+    .update(channels)
+    .set({ lastWebhookAt: sql`now()` })
+    .where(sql`${channels.id} = ${channelId} and (${channels.lastWebhookAt} is null or ${channels.lastWebhookAt} < now() - interval '1 minute')`);
 }
 
 /** When this process last recorded a channel's `last_webhook_at` (per database handle). */
