@@ -167,6 +167,34 @@ describe('webhooks to the business', () => {
     expect(failed).toEqual([expect.objectContaining({ attempts: 5, lastStatus: 401, kind: 'message' })]);
   });
 
+  it('gives up on an attempt the business does not answer within the time limit, and retries it', async () => {
+    // A business that reads the request and never answers.
+    let posts = 0;
+    const silent = http.createServer((req) => {
+      posts++;
+      req.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/webhook`;
+      await env.control('POST', '/_emulator/phone-numbers', { ...PHONE, accessToken: env.accessToken, appSecret: env.appSecret, webhookUrl: url, verifiedName: 'Loja Aurora' });
+      await env.control('POST', '/_emulator/config', { webhookRetry: { baseMs: 20, factor: 1, maxAttempts: 2, timeoutMs: 300 } });
+      const started = Date.now();
+      await env.control('POST', '/_emulator/inbound', { phoneNumberId: PHONE.phoneNumberId, from: CUSTOMER, name: 'Ana', type: 'text', text: 'hola' });
+      const failed = await waitFor(async () => {
+        const log = await env.control('GET', '/_emulator/webhooks?state=failed');
+        return log.body.data.length > 0 && log.body.data[0];
+      }, 10_000);
+      expect(failed).toMatchObject({ attempts: 2, lastError: 'The webhook request timed out' });
+      expect(posts).toBe(2);
+      // Two attempts of 300 ms each, not the default 10 s.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('reads statuses only when the customer opens the chat, if auto-read is off', async () => {
     await env.control('POST', '/_emulator/config', { autoRead: false });
     await env.customerSays('hi');

@@ -312,3 +312,44 @@ describe('graceful stop', () => {
     expect((await jobRow(database, id)).state).toBe('completed');
   });
 });
+
+describe('shares of the slots', () => {
+  it('runs a kind with maxShare on at most its share of the slots; other jobs run meanwhile; none spends an extra attempt', async () => {
+    const greedy = defineJob({ name: 'test.greedy', payload, maxShare: 0.5 });
+    const other = defineJob({ name: 'test.other', payload });
+    const release = gate();
+    let running = 0;
+    let peak = 0;
+    const done: string[] = [];
+    const r = bareRunner(database, { concurrency: 4 })
+      .register(greedy, async ({ label }) => {
+        running++;
+        peak = Math.max(peak, running);
+        await release.promise;
+        running--;
+        done.push(label);
+      })
+      .register(other, async ({ label }) => {
+        done.push(label);
+      });
+    // Six greedy jobs, all due and ahead of the others (higher priority), then two others.
+    const greedyIds = [];
+    for (let i = 0; i < 6; i++) greedyIds.push((await queue.enqueue(greedy, { label: `g${i}` }, { priority: 10 })).id);
+    await queue.enqueue(other, { label: 'o1' });
+    await queue.enqueue(other, { label: 'o2' });
+    await r.start();
+    try {
+      // Half of the four slots hold greedy jobs; the others are not kept waiting behind the rest of them.
+      await waitFor(() => done.includes('o1') && done.includes('o2'), 5_000, 'the other jobs');
+      expect(running).toBe(2);
+      expect(peak).toBe(2);
+      release.open();
+      await waitFor(() => greedyIds.length === done.filter((l) => l.startsWith('g')).length, 5_000, 'every greedy job');
+      expect(peak).toBe(2);
+      for (const id of greedyIds) expect(await jobRow(database, id)).toMatchObject({ state: 'completed', attempts: 1 });
+    } finally {
+      release.open();
+      await r.stop();
+    }
+  });
+});

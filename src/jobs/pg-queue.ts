@@ -171,7 +171,7 @@ export interface JobRunnerOptions {
 export class JobRunner {
   readonly workerId: string;
   readonly #definitions = new Map<string, { definition: JobDefinition<unknown>; handler: JobHandler<unknown> }>();
-  readonly #inFlight = new Map<string, { controller: AbortController; done: Promise<void>; leaseMs: number }>();
+  readonly #inFlight = new Map<string, { controller: AbortController; done: Promise<void>; leaseMs: number; name: string }>();
   #stopping = false;
   #started = false;
   #wake: (() => void) | undefined;
@@ -306,12 +306,46 @@ export class JobRunner {
         this.#inFlight.delete(job.id);
         this.#wake?.();
       });
-    this.#inFlight.set(job.id, { controller, done, leaseMs });
+    this.#inFlight.set(job.id, { controller, done, leaseMs, name: job.name });
+  }
+
+  /** How many more jobs of each kind with a {@link JobDefinition.maxShare} this runner may start now. */
+  #room(): Map<string, number> {
+    const room = new Map<string, number>();
+    for (const [name, { definition }] of this.#definitions) {
+      if (definition.maxShare === undefined) continue;
+      room.set(name, Math.max(1, Math.floor(this.options.concurrency * definition.maxShare)));
+    }
+    for (const { name } of this.#inFlight.values()) if (room.has(name)) room.set(name, room.get(name)! - 1);
+    return room;
   }
 
   async #claim(limit: number): Promise<ClaimedJob[]> {
-    const names = [...this.#definitions.keys()];
+    const room = this.#room();
+    const names = [...this.#definitions.keys()].filter((name) => (room.get(name) ?? 1) > 0);
     if (names.length === 0 || limit <= 0) return [];
+    const claimed = await this.#claimOf(names, limit);
+    // A kind with little room left may have come back more often than it has room: the extra ones go
+    // back to the queue at once, without spending an attempt (other runners, or this one later, take them).
+    const kept: ClaimedJob[] = [];
+    const extra: string[] = [];
+    for (const job of claimed) {
+      const left = room.get(job.name);
+      if (left === undefined || left > 0) {
+        kept.push(job);
+        if (left !== undefined) room.set(job.name, left - 1);
+      } else extra.push(job.id);
+    }
+    if (extra.length) {
+      await this.database.rows(
+        sql`update jobs set state = 'queued', locked_by = null, locked_until = null, attempts = greatest(attempts - 1, 0), updated_at = now()
+            where id = any(${sqlUuidArray(extra)}) and locked_by = ${this.workerId} and state = 'running'`,
+      );
+    }
+    return kept;
+  }
+
+  async #claimOf(names: string[], limit: number): Promise<ClaimedJob[]> {
     const leaseMs = this.#minLease();
     return this.database.rows<ClaimedJob>(
       sql`with next as (

@@ -16,6 +16,13 @@ export interface JobDefinition<P> {
   backoff?: { baseMs: number; maxMs: number };
   /** How long a worker holds the job before another may take it over, extended while it runs (default 60 s). */
   leaseMs?: number;
+  /**
+   * The share of a runner's slots jobs of this kind may hold at once (0–1, at least one slot; default:
+   * all). For kinds that can be due by the dozen and wait most of their run — a campaign that fell behind
+   * its number's pace has every remaining batch due — so the other jobs (customers' messages, status
+   * webhooks, assistant turns) always find a free slot.
+   */
+  maxShare?: number;
 }
 
 /** What a running handler can see and do. */
@@ -62,6 +69,7 @@ export function defineJob<S extends z.ZodType>(definition: {
   maxAttempts?: number;
   backoff?: { baseMs: number; maxMs: number };
   leaseMs?: number;
+  maxShare?: number;
 }): JobDefinition<z.infer<S>> {
   return { ...definition, payload: definition.payload as z.ZodType<z.infer<S>> };
 }

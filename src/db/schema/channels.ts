@@ -87,7 +87,12 @@ export const webhookEvents = pgTable(
     organizationId: uuid().notNull().references(() => organizations.id, { onDelete: 'cascade' }),
     channelId: uuid().notNull().references(() => channels.id, { onDelete: 'cascade' }),
     bodySha256: text().notNull(),
-    body: text().notNull(),
+    /**
+     * The exact bytes, kept while there is work to do with them. A delivery of statuses only, applied in
+     * the transaction that stored it, keeps just its hash (which still dedupes Meta's retries): what it
+     * said is on the messages it moved, and the recipient's number is not held a second time.
+     */
+    body: text(),
     receivedCount: integer().notNull().default(1),
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp({ withTimezone: true }),
@@ -97,6 +102,10 @@ export const webhookEvents = pgTable(
   (t) => [
     uniqueIndex('webhook_events_dedupe_idx').on(t.channelId, t.bodySha256),
     index('webhook_events_received_idx').on(t.receivedAt),
+    // Deliveries still to be processed: few at any time (most are processed in the transaction that
+    // stores them), found without reading the day's processed ones (in-doubt sends wait for them).
+    index('webhook_events_unprocessed_idx').on(t.channelId, t.receivedAt).where(sql`processed_at is null`),
+    check('webhook_events_body_check', sql`body is not null or processed_at is not null`),
   ],
 );
 

@@ -164,7 +164,8 @@ async function writeBatch(deps: Pick<Deps, 'database' | 'queue' | 'logger'>, bat
     organization_id: g.first.channel.organizationId,
     channel_id: g.first.channel.id,
     body_sha256: g.first.sha256,
-    body: g.first.body,
+    // An applied delivery keeps only its hash (see `webhookEvents.body`).
+    body: g.applied ? null : g.first.body,
     n: g.count,
     applied: g.applied,
     notes: g.applied ? storedNotes(planOf(g.first).notes) : null,

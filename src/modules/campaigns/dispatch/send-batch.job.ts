@@ -28,6 +28,10 @@ export const sendBatchJob = defineJob({
   maxAttempts: 20,
   backoff: { baseMs: 2_000, maxMs: 60_000 },
   leaseMs: 30_000,
+  // Half of a worker's slots at most: a few batches keep a number at its limit (they share its pace), and
+  // when a campaign falls behind, the rest of its batches, all due, must not keep customers' messages,
+  // status webhooks and assistant turns waiting until it ends.
+  maxShare: 0.5,
 });
 
 /**

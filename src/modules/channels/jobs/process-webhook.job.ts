@@ -69,7 +69,7 @@ export function processWebhookHandler(deps: Pick<Deps, 'database' | 'queue' | 'l
     const { event, channel } = row;
     let plan: WebhookPlan;
     try {
-      plan = planWebhook(channel.phoneNumberId ?? '', JSON.parse(event.body));
+      plan = planWebhook(channel.phoneNumberId ?? '', JSON.parse(event.body ?? ''));
     } catch {
       const empty = planWebhook(channel.phoneNumberId ?? '', undefined);
       plan = { ...empty, notes: ['body is not JSON', ...empty.notes] };

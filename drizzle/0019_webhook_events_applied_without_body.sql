@@ -1,0 +1,2 @@
+ALTER TABLE "webhook_events" ALTER COLUMN "body" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "webhook_events" ADD CONSTRAINT "webhook_events_body_check" CHECK (body is not null or processed_at is not null);
