@@ -4,7 +4,7 @@ import type { Deps } from '../../container.ts';
 import type { Database } from '../../db/client.ts';
 import { rowsOf } from '../../jobs/pg-queue.ts';
 import { newId } from '../../shared/ids.ts';
-import { applyProviderStatusesIn, type ProviderStatus } from '../inbox/apply-status.ts';
+import { applyProviderStatusesIn, lockingKeys, type ProviderStatus, statusLockKeys } from '../inbox/apply-status.ts';
 import { processWebhookJob, recordWebhookSeen } from './jobs/process-webhook.job.ts';
 import type { WebhookChannel } from './webhook-channel-cache.ts';
 import { planWebhook, storedNotes, type WebhookPlan } from './webhook-plan.ts';
@@ -143,6 +143,14 @@ export class WebhookBatcher {
   }
 }
 
+/** The deliveries of a batch with the same channel and bytes: one row. */
+interface Group {
+  id: string;
+  first: Pending;
+  count: number;
+  applied: boolean;
+}
+
 /**
  * Writes deliveries in one transaction and returns, for each (in order), its event id and whether it
  * was a repeat. Deliveries with the same channel and bytes — in this batch or stored before — are one
@@ -151,7 +159,7 @@ export class WebhookBatcher {
  * in it — so a stored delivery is always processed or has a job, and a repeat never gets a second.
  */
 async function writeBatch(deps: Pick<Deps, 'database' | 'queue' | 'logger'>, batch: Pending[], applyStatuses: boolean): Promise<StoredWebhook[]> {
-  const groups = new Map<string, { id: string; first: Pending; count: number; applied: boolean }>();
+  const groups = new Map<string, Group>();
   for (const p of batch) {
     const key = `${p.channel.id}:${p.sha256}`;
     const group = groups.get(key);
@@ -171,32 +179,44 @@ async function writeBatch(deps: Pick<Deps, 'database' | 'queue' | 'logger'>, bat
     notes: g.applied ? storedNotes(planOf(g.first).notes) : null,
   }));
 
+  // Status-only deliveries: their reports, in the order they arrived (applied below, for those new here).
+  const reportsOf = new Map<Group, ProviderStatus[]>();
+  for (const g of groups.values()) {
+    if (!g.applied) continue;
+    const channel = { id: g.first.channel.id, organizationId: g.first.channel.organizationId };
+    reportsOf.set(g, planOf(g.first).statuses.map((status) => ({ channel, providerMessageId: status.wamid, report: toStatusReport(status) })));
+  }
+  const keys = statusLockKeys([...reportsOf.values()].flat());
+
   const stored = await deps.database.db.transaction(async (tx) => {
+    // The events are stored, then (in the same statement, after them: the order every batch keeps) the
+    // statuses' advisory locks are taken — one round trip less while the batch holds its locks.
     const written = await rowsOf<{ id: string; channel_id: string; body_sha256: string; processed: boolean }>(
       tx,
-      sql`insert into webhook_events (id, organization_id, channel_id, body_sha256, body, received_count, processed_at, notes)
-          select id, organization_id, channel_id, body_sha256, body, n, case when applied then now() end, notes
-          from json_to_recordset(${JSON.stringify(rows)}::json)
-            as r(id uuid, organization_id uuid, channel_id uuid, body_sha256 text, body text, n int, applied boolean, notes jsonb)
-          -- On the unique key: concurrent batches lock the rows they share in the same order (no deadlock).
-          order by channel_id, body_sha256
-          on conflict (channel_id, body_sha256) do update set received_count = webhook_events.received_count + excluded.received_count
-          returning id, channel_id, body_sha256, processed_at is not null as processed`,
+      sql`with ins as (
+            insert into webhook_events (id, organization_id, channel_id, body_sha256, body, received_count, processed_at, notes)
+            select id, organization_id, channel_id, body_sha256, body, n, case when applied then now() end, notes
+            from json_to_recordset(${JSON.stringify(rows)}::json)
+              as r(id uuid, organization_id uuid, channel_id uuid, body_sha256 text, body text, n int, applied boolean, notes jsonb)
+            -- On the unique key: concurrent batches lock the rows they share in the same order (no deadlock).
+            order by channel_id, body_sha256
+            on conflict (channel_id, body_sha256) do update set received_count = webhook_events.received_count + excluded.received_count
+            returning id, channel_id, body_sha256, processed_at is not null as processed
+          )${keys.length ? sql`, locked as (select ${lockingKeys(keys)} as n where (select count(*) from ins) >= 0)` : sql``}
+          select ins.* from ins${keys.length ? sql`, locked` : sql``}`,
     );
     // The deliveries this transaction stored (a repeat of a stored delivery was processed already, or
     // has its job, enqueued in the transaction that stored it): a new row has the id given here.
     const created = new Set(written.map((w) => w.id));
     const fresh = [...groups.values()].filter((g) => created.has(g.id));
-    // Status-only deliveries: their reports, in the order they arrived, applied together.
     const statuses: ProviderStatus[] = [];
     for (const g of fresh) {
       if (!g.applied) continue;
-      const channel = { id: g.first.channel.id, organizationId: g.first.channel.organizationId };
-      const { statuses: reports, notes } = planOf(g.first);
-      for (const status of reports) statuses.push({ channel, providerMessageId: status.wamid, report: toStatusReport(status) });
-      if (notes.length) deps.logger.info({ eventId: g.id, channelId: channel.id, notes }, 'webhook processed with notes');
+      statuses.push(...reportsOf.get(g)!);
+      const { notes } = planOf(g.first);
+      if (notes.length) deps.logger.info({ eventId: g.id, channelId: g.first.channel.id, notes }, 'webhook processed with notes');
     }
-    await applyProviderStatusesIn(tx, statuses);
+    await applyProviderStatusesIn(tx, statuses, { keysLocked: true });
     // One processing job for the others. Ahead of other due jobs (assistant turns, imports…): what
     // customers write reaches the inbox first. Campaign dispatch (priority 10) stays first.
     const queued = fresh.filter((g) => !g.applied).map((g) => g.id);

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../container.ts';
 import type { Db } from '../../db/client.ts';
 import { type Message, messages, organizations } from '../../db/schema/index.ts';
@@ -7,7 +7,7 @@ import { rowsOf } from '../../jobs/pg-queue.ts';
 import { type Locale, resolveLocale } from '../../shared/i18n.ts';
 import { isCampaignMessage, onCampaignMessagesStatus } from '../campaigns/campaign-hooks.ts';
 import { presentMessage } from './message-view.ts';
-import { type InboxEvent, inboxNotifications } from './realtime.ts';
+import { type InboxEvent, inboxNotifications, NOTIFICATIONS_PER_STATEMENT } from './realtime.ts';
 
 /** Delivery states a provider reports for an outbound message. */
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'played' | 'failed';
@@ -149,7 +149,7 @@ export async function applyReports(tx: Db, entries: MessageReports[]): Promise<M
   const campaignRows = rows.filter((r) => isCampaignMessage(r.payload));
   if (campaignRows.length) await onCampaignMessagesStatus(tx, campaignRows);
   // Delivered by PostgreSQL after the commit, so listeners never see a change that was rolled back.
-  for (let i = 0; i < events.length; i += 200) await tx.execute(sql`select ${inboxNotifications(events.slice(i, i + 200))}`);
+  for (let i = 0; i < events.length; i += NOTIFICATIONS_PER_STATEMENT) await tx.execute(sql`select ${inboxNotifications(events.slice(i, i + NOTIFICATIONS_PER_STATEMENT))}`);
   return rows;
 }
 
@@ -189,11 +189,20 @@ export async function applyProviderStatuses(deps: Pick<Deps, 'database'>, items:
   return deps.database.db.transaction((tx) => applyProviderStatusesIn(tx, items));
 }
 
-/** {@link applyProviderStatuses} inside the caller's transaction (which then holds the messages' locks until it ends). */
-export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[]): Promise<StatusOutcome[]> {
+/** The advisory-lock keys applying these reports takes (see {@link applyProviderStatusesIn}'s `keysLocked`). */
+export function statusLockKeys(items: ProviderStatus[]): string[] {
+  return items.map((i) => lockKey(i.channel.id, i.providerMessageId));
+}
+
+/**
+ * {@link applyProviderStatuses} inside the caller's transaction (which then holds the messages' locks
+ * until it ends). `keysLocked`: the caller already took the {@link statusLockKeys} of these reports in
+ * an earlier statement of the transaction (e.g. riding along in its own, saving a round trip).
+ */
+export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], options: { keysLocked?: boolean } = {}): Promise<StatusOutcome[]> {
   if (items.length === 0) return [];
   const keyOf = (i: ProviderStatus) => lockKey(i.channel.id, i.providerMessageId);
-  await lockKeys(tx, items.map(keyOf));
+  if (!options.keysLocked) await lockKeys(tx, items.map(keyOf));
   const wanted = [...new Map(items.map((i) => [keyOf(i), { channel_id: i.channel.id, provider_message_id: i.providerMessageId }])).values()];
   const found = await tx
     .select({ message: messages, locale: organizations.locale })
@@ -344,8 +353,17 @@ export function lockKey(channelId: string, providerMessageId: string): string {
 
 /** Takes the per-id advisory locks in sorted order (every path sorts, so lock orders never cross). */
 export async function lockKeys(tx: Db, keys: string[]): Promise<void> {
+  await rowsOf(tx, sql`select ${lockingKeys(keys)}`);
+}
+
+/**
+ * An SQL expression that takes the per-id advisory locks (sorted, as {@link lockKeys}) when evaluated
+ * once — to ride along in another statement. A later statement of the transaction sees whatever the
+ * previous holders committed.
+ */
+export function lockingKeys(keys: string[]): SQL {
   const sorted = [...new Set(keys)].sort();
-  await rowsOf(tx, sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${pgTextArray(sorted)}::text[]) as k`);
+  return sql`(select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(${pgTextArray(sorted)}::text[]) as k)`;
 }
 
 /** A PostgreSQL text[] literal (elements quoted and escaped). */

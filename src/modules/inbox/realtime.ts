@@ -44,6 +44,9 @@ export async function publishInboxEvent(db: Db, event: InboxEvent): Promise<void
  * statement of the transaction — e.g. in the `returning` of an update of one row — instead of a round
  * trip of its own. Same delivery rules as {@link publishInboxEvent}.
  */
+/** Events per statement that publishes them (two parameters each: well within PostgreSQL's 65,535). */
+export const NOTIFICATIONS_PER_STATEMENT = 1000;
+
 export function inboxNotifications(events: InboxEvent[]): SQL<string> {
   return concatAll(events.map((event) => sql`pg_notify(${INBOX_EVENTS_CHANNEL}, ${notificationPayload(event)})::text`));
 }

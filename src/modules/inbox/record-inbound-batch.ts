@@ -11,7 +11,7 @@ import { type Routing, routeConversation } from './assignment.ts';
 import { loadInboxSettings } from './inbox-settings.ts';
 import { downloadMediaJob } from './jobs/download-media.job.ts';
 import { presentMessage } from './message-view.ts';
-import { type InboxEvent, inboxNotifications } from './realtime.ts';
+import { type InboxEvent, inboxNotifications, NOTIFICATIONS_PER_STATEMENT } from './realtime.ts';
 import { type InboundRecord, type InboundResult, openConversation, PASSIVE_TYPES, previewOf, recordInboundMessage, withoutNul } from './record-inbound.ts';
 
 /** Whether a record can go through the batched path: a new message from a WhatsApp user, with its provider id. */
@@ -245,7 +245,7 @@ export async function recordInboundBatch(deps: Pick<Deps, 'queue' | 'database'>,
       }
       // Delivered by PostgreSQL after the commit, in order: conversation changes, then the messages.
       const published = [...conversationEvents, ...events];
-      for (let i = 0; i < published.length; i += 200) await rowsOf(tx, sql`select ${inboxNotifications(published.slice(i, i + 200))}`);
+      for (let i = 0; i < published.length; i += NOTIFICATIONS_PER_STATEMENT) await rowsOf(tx, sql`select ${inboxNotifications(published.slice(i, i + NOTIFICATIONS_PER_STATEMENT))}`);
 
       const media = fresh.filter((f) => f.record.media && byId.has(f.id));
       if (media.length) {
