@@ -189,9 +189,12 @@ export async function applyProviderStatuses(deps: Pick<Deps, 'database'>, items:
   return deps.database.db.transaction((tx) => applyProviderStatusesIn(tx, items));
 }
 
+/** The advisory-lock key of a report's message. */
+const keyOf = (i: ProviderStatus) => lockKey(i.channel.id, i.providerMessageId);
+
 /** The advisory-lock keys applying these reports takes (see {@link applyProviderStatusesIn}'s `keysLocked`). */
 export function statusLockKeys(items: ProviderStatus[]): string[] {
-  return items.map((i) => lockKey(i.channel.id, i.providerMessageId));
+  return items.map(keyOf);
 }
 
 /**
@@ -201,8 +204,7 @@ export function statusLockKeys(items: ProviderStatus[]): string[] {
  */
 export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], options: { keysLocked?: boolean } = {}): Promise<StatusOutcome[]> {
   if (items.length === 0) return [];
-  const keyOf = (i: ProviderStatus) => lockKey(i.channel.id, i.providerMessageId);
-  if (!options.keysLocked) await lockKeys(tx, items.map(keyOf));
+  if (!options.keysLocked) await lockKeys(tx, statusLockKeys(items));
   const wanted = [...new Map(items.map((i) => [keyOf(i), { channel_id: i.channel.id, provider_message_id: i.providerMessageId }])).values()];
   const found = await tx
     .select({ message: messages, locale: organizations.locale })
