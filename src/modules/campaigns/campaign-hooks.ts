@@ -20,6 +20,15 @@ export function isCampaignMessage(payload: Record<string, unknown>): boolean {
 const RECIPIENT_STATUS = sql`(case m.status when 'sent' then 'sent' when 'delivered' then 'delivered' when 'read' then 'read'
   when 'played' then 'read' when 'failed' then 'failed' else r.status::text end)::campaign_recipient_status`;
 
+/** A recipient a status sync changed. */
+export interface SyncedRecipient {
+  id: string;
+  campaign_id: string;
+  status: string;
+  error_code: string | null;
+  error_title: string | null;
+}
+
 /**
  * Copies the state of their latest message onto recipients matching `condition` (on `r` and `m`).
  * A recipient waiting for a resend moves only when the old message turns out delivered after all
@@ -28,10 +37,17 @@ const RECIPIENT_STATUS = sql`(case m.status when 'sent' then 'sent' when 'delive
  * (a deadline kept on a failed recipient would read as a resend already due). Returns the recipients
  * that changed.
  */
-export async function syncRecipientsWithMessages(tx: Db, condition: SQL): Promise<{ id: string; campaign_id: string; status: string; error_code: string | null; error_title: string | null }[]> {
-  return rowsOf(
-    tx,
-    sql`update campaign_recipients r set
+export async function syncRecipientsWithMessages(tx: Db, condition: SQL): Promise<SyncedRecipient[]> {
+  return rowsOf(tx, recipientSync(condition, sql`messages`));
+}
+
+/**
+ * The update of {@link syncRecipientsWithMessages}, reading the messages' delivery fields from
+ * `source` (`messages`, or the `returning` of an update of them earlier in the same statement, whose
+ * new values the table itself does not show yet); returns {@link SyncedRecipient} rows.
+ */
+export function recipientSync(condition: SQL, source: SQL): SQL {
+  return sql`update campaign_recipients r set
           status = ${RECIPIENT_STATUS},
           sent_at = coalesce(r.sent_at, m.sent_at),
           delivered_at = coalesce(r.delivered_at, m.delivered_at),
@@ -41,26 +57,27 @@ export async function syncRecipientsWithMessages(tx: Db, condition: SQL): Promis
           error_title = case when m.status = 'failed' then m.error_title else null end,
           next_attempt_at = case when m.status = 'failed' and r.status = 'failed' then r.next_attempt_at else null end,
           updated_at = now()
-        from messages m
+        from ${source} m
         where r.message_id = m.id and m.status <> 'queued' and (${condition})
           and (r.status in ('sending', 'sent', 'delivered', 'read', 'failed')
                or (r.status = 'pending' and m.status in ('sent', 'delivered', 'read', 'played')))
           and (r.status is distinct from ${RECIPIENT_STATUS} or r.error_code is distinct from m.error_code
                or (m.delivered_at is not null and r.delivered_at is null) or (m.read_at is not null and r.read_at is null))
-        returning r.id, r.campaign_id, r.status, r.error_code, r.error_title`,
-  );
+        returning r.id, r.campaign_id, r.status, r.error_code, r.error_title`;
 }
 
 /**
- * Called by the inbox after statuses changed some of its outbound messages (in one statement however
- * many). For campaign messages the recipients follow; a failure that concerns the whole account or
- * template pauses the campaign.
+ * Of the outbound messages statuses just changed, those whose campaign recipients follow them — all
+ * campaign messages but those now `sent` (recorded with the send itself, and a send adopted after a
+ * crash is settled by its batch). The inbox syncs them with {@link recipientSync} in the statement
+ * that changes the messages, then calls {@link onCampaignRecipientsSynced}.
  */
-export async function onCampaignMessagesStatus(tx: Db, changed: { id: string; status: string; payload: Record<string, unknown> }[]): Promise<void> {
-  // `sent` was recorded with the send itself (and a send adopted after a crash is settled by its batch).
-  const ids = changed.filter((m) => m.status !== 'sent' && isCampaignMessage(m.payload)).map((m) => m.id);
-  if (ids.length === 0) return;
-  const recipients = await syncRecipientsWithMessages(tx, sql`r.message_id = any(${`{${ids.join(',')}}`}::uuid[])`);
+export function campaignMessagesToSync(changed: { id: string; status: string; payload: Record<string, unknown> }[]): string[] {
+  return changed.filter((m) => m.status !== 'sent' && isCampaignMessage(m.payload)).map((m) => m.id);
+}
+
+/** After recipients followed their messages: a failure that concerns the whole account or template pauses the campaign. */
+export async function onCampaignRecipientsSynced(tx: Db, recipients: Pick<SyncedRecipient, 'campaign_id' | 'status' | 'error_code' | 'error_title'>[]): Promise<void> {
   const paused = new Set<string>();
   for (const r of recipients) {
     if (r.status !== 'failed' || !pausesCampaign(r.error_code) || paused.has(r.campaign_id)) continue;

@@ -11,7 +11,7 @@ import { sendBatchHandler, sendBatchJob } from './dispatch/send-batch.job.ts';
 import { startCampaignHandler, startCampaignJob } from './dispatch/start-campaign.job.ts';
 import { campaignTickHandler, campaignTickJob } from './jobs/campaign-tick.job.ts';
 
-export { isCampaignMessage, onCampaignMessagesStatus, onInboundForCampaigns, onInboundsForCampaigns } from './campaign-hooks.ts';
+export { isCampaignMessage, onInboundForCampaigns, onInboundsForCampaigns } from './campaign-hooks.ts';
 export { campaignsDemoSeeder } from './campaigns.demo.ts';
 
 /** Every HTTP route of the campaigns module. */

@@ -1,11 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversations, type Message, messages, pendingStatuses } from '../../db/schema/index.ts';
+import { conversations, type Message, memberships, messages, pendingStatuses } from '../../db/schema/index.ts';
 import { createTestContext, type TestContext } from '../../../test/support/context.ts';
 import { createOrg, type TestOrg } from '../../../test/support/factories.ts';
 import { connectChannelWithoutGraph, notificationBody, postSignedWebhook } from '../../../test/support/whatsapp.ts';
 import { newId } from '../../shared/ids.ts';
 import { applyProviderStatuses, recordProviderId } from './apply-status.ts';
+import { type InboxEvent, inboxEventHub } from './realtime.ts';
+import { addMember } from '../../../test/support/factories.ts';
 
 const PHONE_NUMBER_ID = '109100200300400';
 const APP_SECRET = 'apply-status-app-secret';
@@ -155,6 +157,47 @@ describe('status webhooks applied in batches', () => {
     await ctx.runJobs();
     const [row] = await reload([queued!]);
     expect(row).toMatchObject({ providerMessageId: wamid, status: 'delivered', sentAt: new Date((T0 + 60) * 1000), deliveredAt: new Date((T0 + 61) * 1000) });
+  });
+
+  it("tells dashboards what each status changed, with the conversation's current assignee, after the commit", async () => {
+    const agent = await addMember(ctx, org, 'agent', 'Agente Rosa');
+    const db = ctx.container.database.db;
+    const [membership] = await db.select({ id: memberships.id }).from(memberships).where(and(eq(memberships.userId, agent.userId), eq(memberships.organizationId, org.organizationId)));
+    await db.update(conversations).set({ assigneeId: membership!.id }).where(eq(conversations.id, conversationId));
+    const events: InboxEvent[] = [];
+    const unsubscribe = await inboxEventHub(ctx.container.database, ctx.container.logger).subscribe(org.organizationId, (e) => events.push(e));
+    try {
+      const sent = await outbound(3);
+      const [queued] = await outbound(1, 'queued');
+      const channel = { id: channelId, organizationId: org.organizationId };
+      const at = new Date((T0 + 400) * 1000);
+      const outcomes = await applyProviderStatuses(ctx.container, [
+        { channel, providerMessageId: sent[0]!.providerMessageId!, report: { status: 'delivered', occurredAt: at } },
+        { channel, providerMessageId: sent[1]!.providerMessageId!, report: { status: 'read', occurredAt: at } },
+        // Changes nothing: no event.
+        { channel, providerMessageId: sent[2]!.providerMessageId!, report: { status: 'sent', occurredAt: at } },
+        // Adopted by its callback data: one event with the final state.
+        { channel, providerMessageId: 'wamid.STATUS.EVENTS.ADOPT', report: { status: 'delivered', occurredAt: at, callbackData: queued!.id } },
+      ]);
+      expect(outcomes).toEqual(['applied', 'applied', 'unchanged', 'applied']);
+      const byMessage = async () => {
+        for (let i = 0; i < 100 && events.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+        return new Map(events.map((e) => [e.messageId, e]));
+      };
+      const seen = await byMessage();
+      expect(events).toHaveLength(3);
+      for (const [message, status] of [[sent[0]!, 'delivered'], [sent[1]!, 'read'], [queued!, 'delivered']] as const) {
+        const event = seen.get(message.id);
+        expect(event).toMatchObject({ type: 'message.status', conversationId, assigneeId: membership!.id, data: { id: message.id, status } });
+        // What the event says is what is stored.
+        const [row] = await reload([message]);
+        expect(event!.data).toMatchObject({ providerMessageId: row!.providerMessageId, deliveredAt: row!.deliveredAt?.toISOString() ?? null, readAt: row!.readAt?.toISOString() ?? null });
+      }
+      expect((await reload([queued!]))[0]).toMatchObject({ providerMessageId: 'wamid.STATUS.EVENTS.ADOPT', status: 'delivered' });
+    } finally {
+      unsubscribe();
+      await db.update(conversations).set({ assigneeId: null }).where(eq(conversations.id, conversationId));
+    }
   });
 
   it('keeps up with a burst of concurrent deliveries, each status applied exactly once', async () => {

@@ -1,13 +1,13 @@
-import { and, asc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Deps } from '../../container.ts';
 import type { Db } from '../../db/client.ts';
 import { type Message, messages, organizations } from '../../db/schema/index.ts';
 import { coalesceSettled, type Settled, settle } from '../../jobs/coalesce.ts';
 import { rowsOf } from '../../jobs/pg-queue.ts';
 import { type Locale, resolveLocale } from '../../shared/i18n.ts';
-import { isCampaignMessage, onCampaignMessagesStatus } from '../campaigns/campaign-hooks.ts';
+import { campaignMessagesToSync, onCampaignRecipientsSynced, recipientSync, type SyncedRecipient } from '../campaigns/campaign-hooks.ts';
 import { presentMessage } from './message-view.ts';
-import { type InboxEvent, inboxNotifications, NOTIFICATIONS_PER_STATEMENT } from './realtime.ts';
+import { inboxNotificationsReadingAssignee } from './realtime.ts';
 
 /** Delivery states a provider reports for an outbound message. */
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'played' | 'failed';
@@ -80,22 +80,33 @@ export interface MessageReports {
   message: Message;
   reports: StatusReport[];
   locale: Locale;
+  /** The provider id to record on a message that has none yet (a send adopted by its callback data). */
+  adoptProviderId?: string;
 }
 
 /**
- * Moves locked messages forward with their reports in a fixed number of statements whatever their
- * count — one update, one recipient sync for campaign messages, one batch of `message.status`
- * events — and returns the rows that changed. Call inside a transaction holding the messages' locks.
+ * Moves locked messages forward with their reports in ONE statement whatever their count — the
+ * messages' update, the sync of campaign recipients with them, and their `message.status` events —
+ * and returns the rows that changed. Call inside a transaction holding the messages' locks.
  */
 export async function applyReports(tx: Db, entries: MessageReports[]): Promise<Message[]> {
-  const changes: { row: DeliveryFields & { id: string }; entry: MessageReports }[] = [];
+  const changes: { fields: DeliveryFields; entry: MessageReports }[] = [];
   for (const entry of entries) {
     const final = entry.reports.reduce<DeliveryFields>(foldReport, entry.message);
-    if (changed(entry.message, final)) changes.push({ row: { id: entry.message.id, ...pick(final) }, entry });
+    if (changed(entry.message, final) || (entry.adoptProviderId && !entry.message.providerMessageId)) changes.push({ fields: pick(final), entry });
   }
   if (changes.length === 0) return [];
-  const records = changes.map(({ row }) => ({
+  // The update time is chosen here, so the events (built before the statement) carry the stored value.
+  const updatedAt = new Date();
+  const rows: Message[] = changes.map(({ fields, entry }) => ({
+    ...entry.message,
+    ...fields,
+    providerMessageId: entry.message.providerMessageId ?? entry.adoptProviderId ?? null,
+    updatedAt,
+  }));
+  const records = rows.map((row) => ({
     id: row.id,
+    provider_message_id: row.providerMessageId,
     status: row.status,
     sent_at: row.sentAt?.toISOString() ?? null,
     delivered_at: row.deliveredAt?.toISOString() ?? null,
@@ -104,53 +115,46 @@ export async function applyReports(tx: Db, entries: MessageReports[]): Promise<M
     error_code: row.errorCode,
     error_title: row.errorTitle,
   }));
-  // Only the id, the new update time and the conversation's assignee (who may see the event) come back:
-  // the rest of each row is the locked row read before, with the fields this changed.
-  const updated = await tx
-    .update(messages)
-    .set({
-      status: sql`r.status::message_status`,
-      sentAt: sql`r.sent_at`,
-      deliveredAt: sql`r.delivered_at`,
-      readAt: sql`r.read_at`,
-      failedAt: sql`r.failed_at`,
-      errorCode: sql`r.error_code`,
-      errorTitle: sql`r.error_title`,
-      updatedAt: sql`now()`,
-    })
-    .from(
-      sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
-            as r(id uuid, status text, sent_at timestamptz, delivered_at timestamptz, read_at timestamptz, failed_at timestamptz, error_code text, error_title text)`,
-    )
-    .where(sql`${messages.id} = r.id`)
-    .returning({
-      id: messages.id,
-      updatedAt: messages.updatedAt,
-      assigneeId: sql<string | null>`(select c.assignee_id from conversations c where c.id = ${messages.conversationId})`,
-    });
-  const changeOf = new Map(changes.map((change) => [change.row.id, change]));
-  const rows: Message[] = [];
-  const events: InboxEvent[] = [];
-  for (const { id, updatedAt, assigneeId } of updated) {
-    const { row: fields, entry } = changeOf.get(id)!;
-    const row: Message = { ...entry.message, ...pick(fields), updatedAt };
-    rows.push(row);
-    events.push({
-      type: 'message.status',
+  const events = changes.map(({ entry }, i) => {
+    const row = rows[i]!;
+    return {
+      type: 'message.status' as const,
       organizationId: row.organizationId,
       conversationId: row.conversationId,
-      assigneeId: assigneeId ?? null,
       messageId: row.id,
       isPrivate: row.isPrivate,
       data: presentMessage(row, entry.locale),
-    });
-  }
-  // Campaign sends are ordinary messages: their recipients follow the messages (campaigns module).
-  const campaignRows = rows.filter((r) => isCampaignMessage(r.payload));
-  if (campaignRows.length) await onCampaignMessagesStatus(tx, campaignRows);
-  // Delivered by PostgreSQL after the commit, so listeners never see a change that was rolled back.
-  for (let i = 0; i < events.length; i += NOTIFICATIONS_PER_STATEMENT) await tx.execute(sql`select ${inboxNotifications(events.slice(i, i + NOTIFICATIONS_PER_STATEMENT))}`);
-  return rows;
+    };
+  });
+  // Campaign sends are ordinary messages: their recipients follow the messages (campaigns module),
+  // reading the new values from the update's `returning` (the table shows them only to the next statement).
+  const campaignIds = campaignMessagesToSync(rows);
+  const [result] = await rowsOf<{ updated: string[] | null; failed: SyncedRecipient[] | null }>(
+    tx,
+    sql`with x as (
+          select * from json_to_recordset(${JSON.stringify(records)}::json)
+            as x(id uuid, provider_message_id text, status text, sent_at timestamptz, delivered_at timestamptz, read_at timestamptz,
+                 failed_at timestamptz, error_code text, error_title text)
+        ),
+        upd as (
+          update messages m set status = x.status::message_status, sent_at = x.sent_at, delivered_at = x.delivered_at, read_at = x.read_at,
+            failed_at = x.failed_at, error_code = x.error_code, error_title = x.error_title,
+            provider_message_id = coalesce(m.provider_message_id, x.provider_message_id), updated_at = ${updatedAt.toISOString()}::timestamptz
+          from x where m.id = x.id
+          returning m.id, m.status, m.sent_at, m.delivered_at, m.read_at, m.failed_at, m.error_code, m.error_title
+        )${
+          campaignIds.length
+            ? sql`, synced as (${recipientSync(sql`m.id = any(${`{${campaignIds.join(',')}}`}::uuid[])`, sql`upd`)})`
+            : sql``
+        }
+        select (select array_agg(id) from upd) as updated,
+          ${campaignIds.length ? sql`(select json_agg(synced) from synced where status = 'failed')` : sql`null::json`} as failed,
+          -- Delivered by PostgreSQL after the commit, so listeners never see a change that was rolled back.
+          ${inboxNotificationsReadingAssignee(events, sql`e.id in (select id from upd)`)} as notified`,
+  );
+  if (result?.failed?.length) await onCampaignRecipientsSynced(tx, result.failed);
+  const updated = new Set(result?.updated ?? []);
+  return rows.filter((row) => updated.has(row.id));
 }
 
 function pick(f: DeliveryFields): DeliveryFields {
@@ -205,40 +209,70 @@ export function statusLockKeys(items: ProviderStatus[]): string[] {
 export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], options: { keysLocked?: boolean } = {}): Promise<StatusOutcome[]> {
   if (items.length === 0) return [];
   if (!options.keysLocked) await lockKeys(tx, statusLockKeys(items));
-  const wanted = [...new Map(items.map((i) => [keyOf(i), { channel_id: i.channel.id, provider_message_id: i.providerMessageId }])).values()];
+  // Each provider id once, with the first of its reports' callback data naming one of our messages.
+  const wanted = new Map<string, { channel_id: string; provider_message_id: string; callback: string | null }>();
+  for (const i of items) {
+    const entry = wanted.get(keyOf(i)) ?? { channel_id: i.channel.id, provider_message_id: i.providerMessageId, callback: null };
+    if (!entry.callback && i.report.callbackData && UUID.test(i.report.callbackData)) entry.callback = i.report.callbackData.toLowerCase();
+    wanted.set(keyOf(i), entry);
+  }
+  // The messages with these provider ids — and, in the same statement, outbound messages still
+  // without one that a report's callback data names: a send whose answer was lost (its worker died
+  // after WhatsApp accepted it) or is still on its way is adopted rather than left waiting.
+  const list = JSON.stringify([...wanted.values()]);
   const found = await tx
     .select({ message: messages, locale: organizations.locale })
     .from(messages)
     .innerJoin(organizations, eq(organizations.id, messages.organizationId))
     .where(
-      sql`(${messages.channelId}, ${messages.providerMessageId}) in
-          (select channel_id, provider_message_id from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w(channel_id uuid, provider_message_id text))`,
+      sql`${messages.id} in (
+            select m.id from messages m join json_to_recordset(${list}::json) as w(channel_id uuid, provider_message_id text, callback uuid)
+              on m.channel_id = w.channel_id and m.provider_message_id = w.provider_message_id
+            union all
+            select m.id from messages m join json_to_recordset(${list}::json) as w(channel_id uuid, provider_message_id text, callback uuid)
+              on m.id = w.callback and m.channel_id = w.channel_id
+            where m.direction = 'out' and m.provider_message_id is null)`,
     )
     // Locked in id order, as everything else that locks several messages does (a contact's deletion).
     .orderBy(asc(messages.id))
     .for('update', { of: messages });
 
+  const keyOfCallback = new Map([...wanted].filter(([, w]) => w.callback).map(([key, w]) => [`${w.channel_id}:${w.callback}`, key]));
   const byKey = new Map<string, MessageReports>();
-  for (const { message, locale } of found) byKey.set(lockKey(message.channelId, message.providerMessageId!), { message, reports: [], locale: resolveLocale(locale) });
+  const adopted: { key: string; entry: MessageReports }[] = [];
+  for (const { message, locale } of found) {
+    if (message.providerMessageId) byKey.set(lockKey(message.channelId, message.providerMessageId), { message, reports: [], locale: resolveLocale(locale) });
+  }
+  for (const { message, locale } of found) {
+    const key = message.providerMessageId ? undefined : keyOfCallback.get(`${message.channelId}:${message.id}`);
+    // A provider id whose message is known, or two naming the same message: not adopted (the reports wait, parked).
+    if (!key || byKey.has(key) || adopted.some((a) => a.entry.message.id === message.id)) continue;
+    const entry: MessageReports = { message, reports: [], locale: resolveLocale(locale), adoptProviderId: wanted.get(key)!.provider_message_id };
+    byKey.set(key, entry);
+    adopted.push({ key, entry });
+  }
   const outcomes = new Map<string, StatusOutcome>();
-  const unknown = new Map<string, ProviderStatus[]>();
+  if (adopted.length) {
+    // An adopted send becomes `sent` when its first report happened, then takes the reports parked for
+    // its id (held by the same locks), then those of this batch.
+    const firstOf = new Map<string, StatusReport>();
+    for (const item of items) if (!firstOf.has(keyOf(item))) firstOf.set(keyOf(item), item.report);
+    const parked = await takeParkedOf(
+      tx,
+      adopted.map(({ entry }) => ({ channelId: entry.message.channelId, providerMessageId: entry.adoptProviderId! })),
+    );
+    for (const { key, entry } of adopted) {
+      entry.reports.push({ status: 'sent', occurredAt: firstOf.get(key)!.occurredAt }, ...(parked.get(key) ?? []));
+      outcomes.set(key, 'applied');
+    }
+  }
+  const parked: ProviderStatus[] = [];
   for (const item of items) {
     const key = keyOf(item);
     const entry = byKey.get(key);
     if (entry) entry.reports.push(item.report);
-    else unknown.set(key, [...(unknown.get(key) ?? []), item]);
-  }
-
-  const parked: ProviderStatus[] = [];
-  for (const [key, group] of unknown) {
-    // A send whose answer was lost (its worker died after WhatsApp accepted it) is recognised by the
-    // message id it carried as callback data: adopt the provider id instead of waiting forever.
-    const adopted = await adoptByCallback(tx, group);
-    if (adopted) {
-      byKey.set(key, { message: adopted.message, reports: group.map((g) => g.report), locale: adopted.locale });
-      outcomes.set(key, 'applied');
-    } else {
-      parked.push(...group);
+    else {
+      parked.push(item);
       outcomes.set(key, 'pending');
     }
   }
@@ -285,21 +319,26 @@ export function statusApplier(deps: Pick<Deps, 'database' | 'logger'>): (item: P
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Adopts the provider id for the outbound message a report's callback data names, if it has none yet. */
-async function adoptByCallback(tx: Db, group: ProviderStatus[]): Promise<{ message: Message; locale: Locale } | null> {
-  const first = group.find((g) => g.report.callbackData && UUID.test(g.report.callbackData));
-  if (!first) return null;
-  const { channel, providerMessageId, report } = first;
-  const [sent] = await tx
-    .select({ message: messages, locale: organizations.locale })
-    .from(messages)
-    .innerJoin(organizations, eq(organizations.id, messages.organizationId))
-    .where(and(eq(messages.id, report.callbackData!), eq(messages.channelId, channel.id), eq(messages.direction, 'out'), isNull(messages.providerMessageId)))
-    .for('update', { of: messages });
-  if (!sent) return null;
-  const locale = resolveLocale(sent.locale);
-  const message = await recordProviderId(tx, sent.message, providerMessageId, report.occurredAt, locale);
-  return { message, locale };
+/** Removes and returns the reports parked for these provider ids (on any channels; call holding their locks), by {@link lockKey}. */
+async function takeParkedOf(tx: Db, ids: { channelId: string; providerMessageId: string }[]): Promise<Map<string, StatusReport[]>> {
+  const rows = await rowsOf<ParkedRow & { channel_id: string }>(
+    tx,
+    sql`delete from pending_statuses p
+        using json_to_recordset(${JSON.stringify(ids)}::json) as w("channelId" uuid, "providerMessageId" text)
+        where p.channel_id = w."channelId" and p.provider_message_id = w."providerMessageId"
+        returning p.channel_id, ${PARKED_COLUMNS}`,
+  );
+  const byChannel = new Map<string, (ParkedRow & { channel_id: string })[]>();
+  for (const row of rows) {
+    const list = byChannel.get(row.channel_id);
+    if (list) list.push(row);
+    else byChannel.set(row.channel_id, [row]);
+  }
+  const byKey = new Map<string, StatusReport[]>();
+  for (const [channelId, channelRows] of byChannel) {
+    for (const [id, reports] of parkedReports(channelRows)) byKey.set(lockKey(channelId, id), reports);
+  }
+  return byKey;
 }
 
 /**
@@ -308,11 +347,10 @@ async function adoptByCallback(tx: Db, group: ProviderStatus[]): Promise<{ messa
  */
 export async function recordProviderId(tx: Db, message: Message, providerMessageId: string, sentAt: Date, locale: Locale): Promise<Message> {
   await lockKeys(tx, [lockKey(message.channelId, providerMessageId)]);
-  const [withId] = await tx.update(messages).set({ providerMessageId, updatedAt: new Date() }).where(eq(messages.id, message.id)).returning();
   const parked = await takeParked(tx, message.channelId, [providerMessageId]);
   const reports: StatusReport[] = [{ status: 'sent', occurredAt: sentAt }, ...(parked.get(providerMessageId) ?? [])];
-  const [updated] = await applyReports(tx, [{ message: withId!, reports, locale }]);
-  return updated ?? withId!;
+  const [updated] = await applyReports(tx, [{ message, reports, locale, adoptProviderId: providerMessageId }]);
+  return updated ?? { ...message, providerMessageId };
 }
 
 /** Removes and returns the reports parked for these provider ids (call holding their locks). */

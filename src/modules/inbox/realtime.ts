@@ -51,6 +51,21 @@ export function inboxNotifications(events: InboxEvent[]): SQL<string> {
   return concatAll(events.map((event) => sql`pg_notify(${INBOX_EVENTS_CHANNEL}, ${notificationPayload(event)})::text`));
 }
 
+/**
+ * An SQL expression (a count) publishing events in order when evaluated once, like
+ * {@link inboxNotifications}, for events built before the statement that makes their change: each
+ * event's `assigneeId` is read from its conversation as the expression runs, and `only` (a condition
+ * on `e.id`, the event's `messageId`) may hold some back — e.g. `e.id in (select id from upd)` to
+ * publish only what an update earlier in the same statement changed. All events are one parameter.
+ */
+export function inboxNotificationsReadingAssignee(events: Omit<InboxEvent, 'assigneeId'>[], only?: SQL): SQL<number> {
+  // The payload without `assigneeId`; PostgreSQL puts it first: `{"assigneeId":…,` + the rest after `{`.
+  const rows = events.map((event) => ({ id: event.messageId ?? null, conversation_id: event.conversationId, payload: notificationPayload(event) }));
+  return sql<number>`(select count(pg_notify(${INBOX_EVENTS_CHANNEL},
+      '{"assigneeId":' || coalesce(to_json((select c.assignee_id from conversations c where c.id = e.conversation_id))::text, 'null') || ',' || substr(e.payload, 2)))
+    from json_to_recordset(${JSON.stringify(rows)}::json) as e(id uuid, conversation_id uuid, payload text)${only ? sql` where ${only}` : sql``})`;
+}
+
 /** `concat(...)` of any number of parts (PostgreSQL functions take at most 100 arguments: nested beyond). Evaluated in order. */
 function concatAll(parts: SQL[]): SQL<string> {
   if (parts.length <= 100) return sql<string>`concat(${sql.join(parts, sql`, `)})`;
@@ -59,7 +74,7 @@ function concatAll(parts: SQL[]): SQL<string> {
   return concatAll(groups);
 }
 
-function notificationPayload(event: InboxEvent): string {
+function notificationPayload(event: InboxEvent | Omit<InboxEvent, 'assigneeId'>): string {
   const payload = JSON.stringify(event);
   return Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES ? JSON.stringify({ ...event, data: undefined }) : payload;
 }
