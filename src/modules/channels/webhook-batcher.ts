@@ -4,7 +4,7 @@ import type { Deps } from '../../container.ts';
 import type { Database } from '../../db/client.ts';
 import { rowsOf } from '../../jobs/pg-queue.ts';
 import { newId } from '../../shared/ids.ts';
-import { applyProviderStatusesIn, lockingKeys, type ProviderStatus, statusLockKeys } from '../inbox/apply-status.ts';
+import { applyProviderStatusesIn, lockKey, type ProviderStatus, recordedProviderIds } from '../inbox/apply-status.ts';
 import { processWebhookJob, recordWebhookSeen } from './jobs/process-webhook.job.ts';
 import type { WebhookChannel } from './webhook-channel-cache.ts';
 import { planWebhook, storedNotes, type WebhookPlan } from './webhook-plan.ts';
@@ -186,12 +186,12 @@ async function writeBatch(deps: Pick<Deps, 'database' | 'queue' | 'logger'>, bat
     const channel = { id: g.first.channel.id, organizationId: g.first.channel.organizationId };
     reportsOf.set(g, planOf(g.first).statuses.map((status) => ({ channel, providerMessageId: status.wamid, report: toStatusReport(status) })));
   }
-  const keys = statusLockKeys([...reportsOf.values()].flat());
+  const reports = [...reportsOf.values()].flat();
 
   const stored = await deps.database.db.transaction(async (tx) => {
-    // The events are stored, then (in the same statement, after them: the order every batch keeps) the
-    // statuses' advisory locks are taken — one round trip less while the batch holds its locks.
-    const written = await rowsOf<{ id: string; channel_id: string; body_sha256: string; processed: boolean }>(
+    // The events are stored and, in the same statement (a read, no lock), the statuses' messages that
+    // have their provider id recorded already are found: their reports need no advisory lock.
+    const written = await rowsOf<{ kind: 'event' | 'recorded'; id: string; channel_id: string; body_sha256: string; processed: boolean; provider_message_id: string | null }>(
       tx,
       sql`with ins as (
             insert into webhook_events (id, organization_id, channel_id, body_sha256, body, received_count, processed_at, notes)
@@ -202,12 +202,18 @@ async function writeBatch(deps: Pick<Deps, 'database' | 'queue' | 'logger'>, bat
             order by channel_id, body_sha256
             on conflict (channel_id, body_sha256) do update set received_count = webhook_events.received_count + excluded.received_count
             returning id, channel_id, body_sha256, processed_at is not null as processed
-          )${keys.length ? sql`, locked as (select ${lockingKeys(keys)} as n where (select count(*) from ins) >= 0)` : sql``}
-          select ins.* from ins${keys.length ? sql`, locked` : sql``}`,
+          )
+          select 'event' as kind, ins.*, null::text as provider_message_id from ins${
+            reports.length
+              ? sql` union all select 'recorded', null, k.channel_id, null, null, k.provider_message_id from (${recordedProviderIds(reports)}) k`
+              : sql``
+          }`,
     );
+    const recorded = new Set(written.filter((w) => w.kind === 'recorded').map((w) => lockKey(w.channel_id, w.provider_message_id!)));
     // The deliveries this transaction stored (a repeat of a stored delivery was processed already, or
     // has its job, enqueued in the transaction that stored it): a new row has the id given here.
-    const created = new Set(written.map((w) => w.id));
+    const events = written.filter((w) => w.kind === 'event');
+    const created = new Set(events.map((w) => w.id));
     const fresh = [...groups.values()].filter((g) => created.has(g.id));
     const statuses: ProviderStatus[] = [];
     for (const g of fresh) {
@@ -216,7 +222,7 @@ async function writeBatch(deps: Pick<Deps, 'database' | 'queue' | 'logger'>, bat
       const { notes } = planOf(g.first);
       if (notes.length) deps.logger.info({ eventId: g.id, channelId: g.first.channel.id, notes }, 'webhook processed with notes');
     }
-    await applyProviderStatusesIn(tx, statuses, { keysLocked: true });
+    await applyProviderStatusesIn(tx, statuses, { recorded });
     // One processing job for the others. Ahead of other due jobs (assistant turns, imports…): what
     // customers write reaches the inbox first. Campaign dispatch (priority 10) stays first.
     const queued = fresh.filter((g) => !g.applied).map((g) => g.id);
@@ -224,7 +230,7 @@ async function writeBatch(deps: Pick<Deps, 'database' | 'queue' | 'logger'>, bat
       const eventIds = queued.slice(i, i + JOB_EVENTS);
       await deps.queue.enqueue(processWebhookJob, { eventIds }, { idempotencyKey: eventIds[0]!, priority: WEBHOOK_PRIORITY, tx });
     }
-    return new Map(written.map((w) => [`${w.channel_id}:${w.body_sha256}`, w.id]));
+    return new Map(events.map((w) => [`${w.channel_id}:${w.body_sha256}`, w.id]));
   });
   // After the commit, and never failing the batch (its deliveries are stored and processed).
   for (const channelId of new Set([...groups.values()].filter((g) => g.applied).map((g) => g.first.channel.id))) {

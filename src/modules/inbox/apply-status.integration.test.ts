@@ -5,7 +5,7 @@ import { createTestContext, type TestContext } from '../../../test/support/conte
 import { createOrg, type TestOrg } from '../../../test/support/factories.ts';
 import { connectChannelWithoutGraph, notificationBody, postSignedWebhook } from '../../../test/support/whatsapp.ts';
 import { newId } from '../../shared/ids.ts';
-import { applyProviderStatuses, recordProviderId } from './apply-status.ts';
+import { applyProviderStatuses, applyProviderStatusesIn, lockKey, recordProviderId } from './apply-status.ts';
 import { type InboxEvent, inboxEventHub } from './realtime.ts';
 import { addMember } from '../../../test/support/factories.ts';
 
@@ -138,10 +138,7 @@ describe('status webhooks applied in batches', () => {
 
     // Recorded later (our clock is ahead of Meta's timestamp): the failure still stands.
     const sentAt = new Date();
-    const after = await db.transaction(async (tx) => {
-      const [locked] = await tx.select().from(messages).where(eq(messages.id, queued!.id)).for('update');
-      return recordProviderId(tx, locked!, wamid, sentAt, 'es');
-    });
+    const after = await db.transaction((tx) => recordProviderId(tx, queued!, wamid, sentAt, 'es'));
     expect(after).toMatchObject({ providerMessageId: wamid, status: 'failed', errorCode: '131047' });
     expect(await db.select().from(pendingStatuses).where(and(eq(pendingStatuses.channelId, channelId), eq(pendingStatuses.providerMessageId, wamid)))).toHaveLength(0);
   });
@@ -198,6 +195,38 @@ describe('status webhooks applied in batches', () => {
       unsubscribe();
       await db.update(conversations).set({ assigneeId: null }).where(eq(conversations.id, conversationId));
     }
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL: reports waiting for messages another batch is moving apply to them once it commits (never parked)', async () => {
+    const sent = await outbound(200);
+    const channel = { id: channelId, organizationId: org.organizationId };
+    const recorded = new Set(sent.map((m) => lockKey(channelId, m.providerMessageId!)));
+    const report = (m: Message, status: 'delivered' | 'read', offset: number) => ({ channel, providerMessageId: m.providerMessageId!, report: { status, occurredAt: new Date((T0 + offset) * 1000) } });
+    const db = ctx.container.database.db;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    // Batch A moves the messages to delivered and holds their locks; batch B (which saw their ids
+    // recorded, so takes no advisory locks) waits for them with the reads.
+    const a = db.transaction(async (tx) => {
+      await applyProviderStatusesIn(tx, sent.map((m) => report(m, 'delivered', 500)), { recorded });
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const b = db.transaction((tx) => applyProviderStatusesIn(tx, sent.map((m) => report(m, 'read', 501)), { recorded }));
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await a;
+    expect(await b).toEqual(sent.map(() => 'applied'));
+    expect((await reload(sent)).every((r) => r.status === 'read' && r.deliveredAt?.getTime() === (T0 + 500) * 1000)).toBe(true);
+    const wamids = sent.map((m) => m.providerMessageId!);
+    expect(await db.select().from(pendingStatuses).where(and(eq(pendingStatuses.channelId, channelId), inArray(pendingStatuses.providerMessageId, wamids)))).toHaveLength(0);
   });
 
   it('keeps up with a burst of concurrent deliveries, each status applied exactly once', async () => {

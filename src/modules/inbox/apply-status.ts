@@ -196,19 +196,30 @@ export async function applyProviderStatuses(deps: Pick<Deps, 'database'>, items:
 /** The advisory-lock key of a report's message. */
 const keyOf = (i: ProviderStatus) => lockKey(i.channel.id, i.providerMessageId);
 
-/** The advisory-lock keys applying these reports takes (see {@link applyProviderStatusesIn}'s `keysLocked`). */
-export function statusLockKeys(items: ProviderStatus[]): string[] {
-  return items.map(keyOf);
+/**
+ * A query for an earlier statement of the caller's transaction: the messages recorded with these
+ * reports' provider ids, as rows of `channel_id, provider_message_id` (their {@link lockKey}s are what
+ * {@link applyProviderStatusesIn}'s `recorded` takes). Reads only (no lock).
+ */
+export function recordedProviderIds(items: ProviderStatus[]): SQL {
+  const ids = [...new Map(items.map((i) => [keyOf(i), { channel_id: i.channel.id, provider_message_id: i.providerMessageId }])).values()];
+  return sql`select m.channel_id, m.provider_message_id from messages m
+    join json_to_recordset(${JSON.stringify(ids)}::json) as w(channel_id uuid, provider_message_id text)
+      on m.channel_id = w.channel_id and m.provider_message_id = w.provider_message_id`;
 }
 
 /**
  * {@link applyProviderStatuses} inside the caller's transaction (which then holds the messages' locks
- * until it ends). `keysLocked`: the caller already took the {@link statusLockKeys} of these reports in
- * an earlier statement of the transaction (e.g. riding along in its own, saving a round trip).
+ * until it ends). The per-id advisory locks are what keeps a report from being parked while its send
+ * records the id (and then forgotten): a provider id already recorded on a message never changes, so
+ * `recorded` — the {@link lockKey}s of ids an earlier statement of the transaction saw recorded (see
+ * {@link recordedProviderIds}) — need none; their reports find the message. Every advisory lock is
+ * taken before any message is locked (the send path's order too), so the two never wait in a circle.
  */
-export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], options: { keysLocked?: boolean } = {}): Promise<StatusOutcome[]> {
+export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], options: { recorded?: ReadonlySet<string> } = {}): Promise<StatusOutcome[]> {
   if (items.length === 0) return [];
-  if (!options.keysLocked) await lockKeys(tx, statusLockKeys(items));
+  const unrecorded = items.map(keyOf).filter((key) => !options.recorded?.has(key));
+  if (unrecorded.length) await lockKeys(tx, unrecorded);
   // Each provider id once, with the first of its reports' callback data naming one of our messages.
   const wanted = new Map<string, { channel_id: string; provider_message_id: string; callback: string | null }>();
   for (const i of items) {
@@ -218,20 +229,22 @@ export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], o
   }
   // The messages with these provider ids — and, in the same statement, outbound messages still
   // without one that a report's callback data names: a send whose answer was lost (its worker died
-  // after WhatsApp accepted it) or is still on its way is adopted rather than left waiting.
-  const list = JSON.stringify([...wanted.values()]);
+  // after WhatsApp accepted it) or is still on its way is adopted rather than left waiting. The
+  // conditions are on each row's own columns (arrays, not a join or a subquery on messages): when a
+  // row was locked by a concurrent batch, PostgreSQL re-checks its newest version against exactly
+  // these, so a message moved meanwhile is still found (and read as it is now), never skipped.
+  const channelIds = [...new Set([...wanted.values()].map((w) => w.channel_id))];
+  const callbacks = [...wanted.values()].flatMap((w) => (w.callback ? [w.callback] : []));
   const found = await tx
     .select({ message: messages, locale: organizations.locale })
     .from(messages)
     .innerJoin(organizations, eq(organizations.id, messages.organizationId))
     .where(
-      sql`${messages.id} in (
-            select m.id from messages m join json_to_recordset(${list}::json) as w(channel_id uuid, provider_message_id text, callback uuid)
-              on m.channel_id = w.channel_id and m.provider_message_id = w.provider_message_id
-            union all
-            select m.id from messages m join json_to_recordset(${list}::json) as w(channel_id uuid, provider_message_id text, callback uuid)
-              on m.id = w.callback and m.channel_id = w.channel_id
-            where m.direction = 'out' and m.provider_message_id is null)`,
+      sql`(${messages.channelId} = any(${pgTextArray(channelIds)}::uuid[]) and ${messages.providerMessageId} = any(${pgTextArray([...wanted.values()].map((w) => w.provider_message_id))}::text[]))${
+        callbacks.length
+          ? sql` or (${messages.id} = any(${pgTextArray(callbacks)}::uuid[]) and ${messages.providerMessageId} is null and ${messages.direction} = 'out')`
+          : sql``
+      }`,
     )
     // Locked in id order, as everything else that locks several messages does (a contact's deletion).
     .orderBy(asc(messages.id))
@@ -241,7 +254,9 @@ export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], o
   const byKey = new Map<string, MessageReports>();
   const adopted: { key: string; entry: MessageReports }[] = [];
   for (const { message, locale } of found) {
-    if (message.providerMessageId) byKey.set(lockKey(message.channelId, message.providerMessageId), { message, reports: [], locale: resolveLocale(locale) });
+    const key = message.providerMessageId ? lockKey(message.channelId, message.providerMessageId) : undefined;
+    // (The arrays match every channel × id pair: only the pairs asked for count.)
+    if (key && wanted.has(key)) byKey.set(key, { message, reports: [], locale: resolveLocale(locale) });
   }
   for (const { message, locale } of found) {
     const key = message.providerMessageId ? undefined : keyOfCallback.get(`${message.channelId}:${message.id}`);
@@ -342,15 +357,19 @@ async function takeParkedOf(tx: Db, ids: { channelId: string; providerMessageId:
 }
 
 /**
- * Records the provider id a send returned, marks the message sent, and applies any status reports
- * that arrived before it. Call inside a transaction. Returns the message as it is now.
+ * Records the provider id a send returned on the message (unless it has one already: a status webhook
+ * adopted the send first), marks it sent, and applies any status reports that arrived before it.
+ * Call inside a transaction: takes the id's advisory lock, then the message's row lock (the order every
+ * path keeps). Returns the message as it is now (null if it is gone).
  */
-export async function recordProviderId(tx: Db, message: Message, providerMessageId: string, sentAt: Date, locale: Locale): Promise<Message> {
+export async function recordProviderId(tx: Db, message: Pick<Message, 'id' | 'channelId'>, providerMessageId: string, sentAt: Date, locale: Locale): Promise<Message | null> {
   await lockKeys(tx, [lockKey(message.channelId, providerMessageId)]);
-  const parked = await takeParked(tx, message.channelId, [providerMessageId]);
+  const [locked] = await tx.select().from(messages).where(eq(messages.id, message.id)).for('update');
+  if (!locked || locked.providerMessageId) return locked ?? null;
+  const parked = await takeParked(tx, locked.channelId, [providerMessageId]);
   const reports: StatusReport[] = [{ status: 'sent', occurredAt: sentAt }, ...(parked.get(providerMessageId) ?? [])];
-  const [updated] = await applyReports(tx, [{ message, reports, locale, adoptProviderId: providerMessageId }]);
-  return updated ?? { ...message, providerMessageId };
+  const [updated] = await applyReports(tx, [{ message: locked, reports, locale, adoptProviderId: providerMessageId }]);
+  return updated ?? { ...locked, providerMessageId };
 }
 
 /** Removes and returns the reports parked for these provider ids (call holding their locks). */
@@ -393,17 +412,8 @@ export function lockKey(channelId: string, providerMessageId: string): string {
 
 /** Takes the per-id advisory locks in sorted order (every path sorts, so lock orders never cross). */
 export async function lockKeys(tx: Db, keys: string[]): Promise<void> {
-  await rowsOf(tx, sql`select ${lockingKeys(keys)}`);
-}
-
-/**
- * An SQL expression that takes the per-id advisory locks (sorted, as {@link lockKeys}) when evaluated
- * once — to ride along in another statement. A later statement of the transaction sees whatever the
- * previous holders committed.
- */
-export function lockingKeys(keys: string[]): SQL {
   const sorted = [...new Set(keys)].sort();
-  return sql`(select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(${pgTextArray(sorted)}::text[]) as k)`;
+  await rowsOf(tx, sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(${pgTextArray(sorted)}::text[]) as k`);
 }
 
 /** A PostgreSQL text[] literal (elements quoted and escaped). */

@@ -60,10 +60,7 @@ export function sendMessageHandler(deps: Pick<Deps, 'database' | 'secrets' | 'st
       await deps.rateLimiter.acquire(key, channel.throughputMps, 1, 1, ctx.signal);
       const result = await client.sendMessage(to, outbound);
       const { locale } = await loadInboxSettings(db, message.organizationId);
-      await db.transaction(async (tx) => {
-        const [locked] = await tx.select().from(messages).where(eq(messages.id, message.id)).for('update');
-        if (locked && !locked.providerMessageId) await recordProviderId(tx, locked, result.wamid, new Date(), locale);
-      });
+      await db.transaction((tx) => recordProviderId(tx, message, result.wamid, new Date(), locale));
     } catch (err) {
       await handleSendError(deps, message, err, key, ctx, lastAttempt);
     }
