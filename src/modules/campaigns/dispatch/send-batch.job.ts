@@ -114,7 +114,7 @@ export function sendBatchHandler(deps: Pick<Deps, 'database' | 'secrets' | 'rate
       if (outcome.pause) deps.logger.warn({ campaignId: campaign.id, code: outcome.pause.code }, 'campaign paused by an account-level WhatsApp error');
     }
     const finished = await finishIfDone(db, campaign.id);
-    await publishProgressThrottled(db, finished ? { id: campaign.id, organizationId: campaign.organizationId, status: 'finished' } : campaign);
+    await publishProgressThrottled(db, finished ? { ...campaign, status: 'finished' } : campaign);
     if (waitMs !== null) throw new RetryableError('waiting for in-doubt sends to be confirmed by status webhooks', waitMs);
   };
 }

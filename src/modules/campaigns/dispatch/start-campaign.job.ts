@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Deps } from '../../../container.ts';
 import { campaigns, channels } from '../../../db/schema/index.ts';
@@ -51,6 +51,9 @@ export function startCampaignHandler(deps: Pick<Deps, 'database' | 'queue' | 'lo
     deps.logger.info({ campaignId, recipients: started.recipients }, 'campaign started');
     const finished = await finishIfDone(db, campaignId);
     const status = finished ? 'finished' : 'sending';
-    await publishProgress(db, { id: campaignId, organizationId: started.campaign.organizationId, status }, await computeStats(db, campaignId));
+    const stats = await computeStats(db, campaignId);
+    // Stored at once (lists read the stored totals; the periodic refresh keeps them after this), unless a refresh got there first.
+    await db.update(campaigns).set({ stats, statsRefreshedAt: new Date() }).where(and(eq(campaigns.id, campaignId), isNull(campaigns.statsRefreshedAt)));
+    await publishProgress(db, { id: campaignId, organizationId: started.campaign.organizationId, status }, stats);
   };
 }
