@@ -156,6 +156,22 @@ describe('status webhooks applied in batches', () => {
     expect(row).toMatchObject({ providerMessageId: wamid, status: 'delivered', sentAt: new Date((T0 + 60) * 1000), deliveredAt: new Date((T0 + 61) * 1000) });
   });
 
+  it('adopts a send together with the reports parked for its id before one of them named it', async () => {
+    const [queued] = await outbound(1, 'queued');
+    const wamid = 'wamid.STATUS.ADOPT.2';
+    const db = ctx.container.database.db;
+    // Delivered, reported without our message id: nothing to find it by yet, so it waits.
+    expect((await post(statusesBody([{ id: wamid, status: 'delivered', timestamp: T0 + 70 }]))).statusCode).toBe(200);
+    await ctx.runJobs();
+    expect(await db.select().from(pendingStatuses).where(eq(pendingStatuses.providerMessageId, wamid))).toHaveLength(1);
+    // Read, naming the send: adopted, with the parked delivery applied and taken.
+    const read = statusesBody([{ id: wamid, status: 'read', timestamp: T0 + 72 }]).replace(/"recipient_id"/g, `"biz_opaque_callback_data":"${queued!.id}","recipient_id"`);
+    expect((await post(read)).statusCode).toBe(200);
+    await ctx.runJobs();
+    expect((await reload([queued!]))[0]).toMatchObject({ providerMessageId: wamid, status: 'read', deliveredAt: new Date((T0 + 70) * 1000), readAt: new Date((T0 + 72) * 1000) });
+    expect(await db.select().from(pendingStatuses).where(eq(pendingStatuses.providerMessageId, wamid))).toHaveLength(0);
+  });
+
   it("tells dashboards what each status changed, with the conversation's current assignee, after the commit", async () => {
     const agent = await addMember(ctx, org, 'agent', 'Agente Rosa');
     const db = ctx.container.database.db;

@@ -87,15 +87,19 @@ export interface MessageReports {
 /**
  * Moves locked messages forward with their reports in ONE statement whatever their count — the
  * messages' update, the sync of campaign recipients with them, and their `message.status` events —
- * and returns the rows that changed. Call inside a transaction holding the messages' locks.
+ * and returns the rows that changed. Call inside a transaction holding the messages' locks. `also`:
+ * other data-modifying statements (no `returning` read) that ride in the same statement — on other rows.
  */
-export async function applyReports(tx: Db, entries: MessageReports[]): Promise<Message[]> {
+export async function applyReports(tx: Db, entries: MessageReports[], also: SQL[] = []): Promise<Message[]> {
   const changes: { fields: DeliveryFields; entry: MessageReports }[] = [];
   for (const entry of entries) {
     const final = entry.reports.reduce<DeliveryFields>(foldReport, entry.message);
     if (changed(entry.message, final) || (entry.adoptProviderId && !entry.message.providerMessageId)) changes.push({ fields: pick(final), entry });
   }
-  if (changes.length === 0) return [];
+  if (changes.length === 0) {
+    for (const statement of also) await tx.execute(statement);
+    return [];
+  }
   // The update time is chosen here, so the events (built before the statement) carry the stored value.
   const updatedAt = new Date();
   const rows: Message[] = changes.map(({ fields, entry }) => ({
@@ -146,7 +150,10 @@ export async function applyReports(tx: Db, entries: MessageReports[]): Promise<M
           campaignIds.length
             ? sql`, synced as (${recipientSync(sql`m.id = any(${`{${campaignIds.join(',')}}`}::uuid[])`, sql`upd`)})`
             : sql``
-        }
+        }${sql.join(
+          also.map((statement, i) => sql`, ${sql.raw(`also_${i}`)} as (${statement})`),
+          sql``,
+        )}
         select (select array_agg(id) from upd) as updated,
           ${campaignIds.length ? sql`(select json_agg(synced) from synced where status = 'failed')` : sql`null::json`} as failed,
           -- Delivered by PostgreSQL after the commit, so listeners never see a change that was rolled back.
@@ -234,9 +241,23 @@ export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], o
   // row was locked by a concurrent batch, PostgreSQL re-checks its newest version against exactly
   // these, so a message moved meanwhile is still found (and read as it is now), never skipped.
   const channelIds = [...new Set([...wanted.values()].map((w) => w.channel_id))];
-  const callbacks = [...wanted.values()].flatMap((w) => (w.callback ? [w.callback] : []));
+  const adoptable = [...wanted.values()].filter((w) => w.callback);
+  const callbacks = adoptable.map((w) => w.callback!);
   const found = await tx
-    .select({ message: messages, locale: organizations.locale })
+    .select({
+      message: messages,
+      locale: organizations.locale,
+      // For a send that may be adopted: the reports parked for the ids naming it (read after their locks;
+      // taken in the statement that applies them).
+      parked: callbacks.length
+        ? sql<ParkedRow[] | null>`case when ${messages.providerMessageId} is null then (
+            select json_agg(json_build_object('provider_message_id', p.provider_message_id, 'status', p.status, 'occurred_at', p.occurred_at,
+                                              'error_code', p.error_code, 'error_title', p.error_title))
+            from pending_statuses p join json_to_recordset(${JSON.stringify(adoptable)}::json) as w(channel_id uuid, provider_message_id text, callback uuid)
+              on p.channel_id = w.channel_id and p.provider_message_id = w.provider_message_id
+            where w.callback = ${messages.id}) end`
+        : sql<null>`null`,
+    })
     .from(messages)
     .innerJoin(organizations, eq(organizations.id, messages.organizationId))
     .where(
@@ -258,28 +279,33 @@ export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], o
     // (The arrays match every channel × id pair: only the pairs asked for count.)
     if (key && wanted.has(key)) byKey.set(key, { message, reports: [], locale: resolveLocale(locale) });
   }
-  for (const { message, locale } of found) {
+  const outcomes = new Map<string, StatusOutcome>();
+  const firstOf = new Map<string, StatusReport>();
+  for (const item of items) if (!firstOf.has(keyOf(item))) firstOf.set(keyOf(item), item.report);
+  const taken: { channel_id: string; provider_message_id: string }[] = [];
+  for (const { message, locale, parked } of found) {
     const key = message.providerMessageId ? undefined : keyOfCallback.get(`${message.channelId}:${message.id}`);
     // A provider id whose message is known, or two naming the same message: not adopted (the reports wait, parked).
     if (!key || byKey.has(key) || adopted.some((a) => a.entry.message.id === message.id)) continue;
-    const entry: MessageReports = { message, reports: [], locale: resolveLocale(locale), adoptProviderId: wanted.get(key)!.provider_message_id };
-    byKey.set(key, entry);
-    adopted.push({ key, entry });
-  }
-  const outcomes = new Map<string, StatusOutcome>();
-  if (adopted.length) {
+    const providerMessageId = wanted.get(key)!.provider_message_id;
     // An adopted send becomes `sent` when its first report happened, then takes the reports parked for
     // its id (held by the same locks), then those of this batch.
-    const firstOf = new Map<string, StatusReport>();
-    for (const item of items) if (!firstOf.has(keyOf(item))) firstOf.set(keyOf(item), item.report);
-    const parked = await takeParkedOf(
-      tx,
-      adopted.map(({ entry }) => ({ channelId: entry.message.channelId, providerMessageId: entry.adoptProviderId! })),
-    );
-    for (const { key, entry } of adopted) {
-      entry.reports.push({ status: 'sent', occurredAt: firstOf.get(key)!.occurredAt }, ...(parked.get(key) ?? []));
-      outcomes.set(key, 'applied');
-    }
+    const earlier = parkedReports((parked ?? []).filter((p) => p.provider_message_id === providerMessageId)).get(providerMessageId) ?? [];
+    if (earlier.length) taken.push({ channel_id: message.channelId, provider_message_id: providerMessageId });
+    const entry: MessageReports = {
+      message,
+      reports: [{ status: 'sent', occurredAt: firstOf.get(key)!.occurredAt }, ...earlier],
+      locale: resolveLocale(locale),
+      adoptProviderId: providerMessageId,
+    };
+    byKey.set(key, entry);
+    adopted.push({ key, entry });
+    outcomes.set(key, 'applied');
+  }
+  const also: SQL[] = [];
+  if (taken.length) {
+    also.push(sql`delete from pending_statuses p using json_to_recordset(${JSON.stringify(taken)}::json) as w(channel_id uuid, provider_message_id text)
+                  where p.channel_id = w.channel_id and p.provider_message_id = w.provider_message_id`);
   }
   const parked: ProviderStatus[] = [];
   for (const item of items) {
@@ -300,14 +326,19 @@ export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], o
       error_code: p.report.error?.code ?? null,
       error_title: p.report.error?.title ?? null,
     }));
-    await tx.execute(sql`insert into pending_statuses (channel_id, provider_message_id, status, occurred_at, error_code, error_title)
+    // Rides in the statement that applies the others (other ids: nothing here changes them).
+    also.push(sql`insert into pending_statuses (channel_id, provider_message_id, status, occurred_at, error_code, error_title)
       select channel_id, provider_message_id, status, occurred_at, error_code, error_title
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      from json_to_recordset(${JSON.stringify(rows)}::json)
         as r(channel_id uuid, provider_message_id text, status text, occurred_at timestamptz, error_code text, error_title text)
       on conflict do nothing`);
   }
 
-  const updated = await applyReports(tx, [...byKey.values()].filter((e) => e.reports.length));
+  const updated = await applyReports(
+    tx,
+    [...byKey.values()].filter((e) => e.reports.length),
+    also,
+  );
   const moved = new Set(updated.map((m) => lockKey(m.channelId, m.providerMessageId!)));
   return items.map((item) => {
     const key = keyOf(item);
@@ -333,28 +364,6 @@ export function statusApplier(deps: Pick<Deps, 'database' | 'logger'>): (item: P
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Removes and returns the reports parked for these provider ids (on any channels; call holding their locks), by {@link lockKey}. */
-async function takeParkedOf(tx: Db, ids: { channelId: string; providerMessageId: string }[]): Promise<Map<string, StatusReport[]>> {
-  const rows = await rowsOf<ParkedRow & { channel_id: string }>(
-    tx,
-    sql`delete from pending_statuses p
-        using json_to_recordset(${JSON.stringify(ids)}::json) as w("channelId" uuid, "providerMessageId" text)
-        where p.channel_id = w."channelId" and p.provider_message_id = w."providerMessageId"
-        returning p.channel_id, ${PARKED_COLUMNS}`,
-  );
-  const byChannel = new Map<string, (ParkedRow & { channel_id: string })[]>();
-  for (const row of rows) {
-    const list = byChannel.get(row.channel_id);
-    if (list) list.push(row);
-    else byChannel.set(row.channel_id, [row]);
-  }
-  const byKey = new Map<string, StatusReport[]>();
-  for (const [channelId, channelRows] of byChannel) {
-    for (const [id, reports] of parkedReports(channelRows)) byKey.set(lockKey(channelId, id), reports);
-  }
-  return byKey;
-}
 
 /**
  * Records the provider id a send returned on the message (unless it has one already: a status webhook
