@@ -241,7 +241,9 @@ export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], o
   // row was locked by a concurrent batch, PostgreSQL re-checks its newest version against exactly
   // these, so a message moved meanwhile is still found (and read as it is now), never skipped.
   const channelIds = [...new Set([...wanted.values()].map((w) => w.channel_id))];
-  const adoptable = [...wanted.values()].filter((w) => w.callback);
+  // Provider ids whose reports name one of our messages, by that message (`channel:message id`).
+  const byCallback = new Map([...wanted].filter(([, w]) => w.callback).map(([key, w]) => [`${w.channel_id}:${w.callback}`, key]));
+  const adoptable = [...byCallback.values()].map((key) => wanted.get(key)!);
   const callbacks = adoptable.map((w) => w.callback!);
   const found = await tx
     .select({
@@ -271,9 +273,8 @@ export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], o
     .orderBy(asc(messages.id))
     .for('update', { of: messages });
 
-  const keyOfCallback = new Map([...wanted].filter(([, w]) => w.callback).map(([key, w]) => [`${w.channel_id}:${w.callback}`, key]));
   const byKey = new Map<string, MessageReports>();
-  const adopted: { key: string; entry: MessageReports }[] = [];
+  const adopted = new Set<string>();
   for (const { message, locale } of found) {
     const key = message.providerMessageId ? lockKey(message.channelId, message.providerMessageId) : undefined;
     // (The arrays match every channel × id pair: only the pairs asked for count.)
@@ -284,9 +285,9 @@ export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], o
   for (const item of items) if (!firstOf.has(keyOf(item))) firstOf.set(keyOf(item), item.report);
   const taken: { channel_id: string; provider_message_id: string }[] = [];
   for (const { message, locale, parked } of found) {
-    const key = message.providerMessageId ? undefined : keyOfCallback.get(`${message.channelId}:${message.id}`);
+    const key = message.providerMessageId ? undefined : byCallback.get(`${message.channelId}:${message.id}`);
     // A provider id whose message is known, or two naming the same message: not adopted (the reports wait, parked).
-    if (!key || byKey.has(key) || adopted.some((a) => a.entry.message.id === message.id)) continue;
+    if (!key || byKey.has(key) || adopted.has(message.id)) continue;
     const providerMessageId = wanted.get(key)!.provider_message_id;
     // An adopted send becomes `sent` when its first report happened, then takes the reports parked for
     // its id (held by the same locks), then those of this batch.
@@ -299,7 +300,7 @@ export async function applyProviderStatusesIn(tx: Db, items: ProviderStatus[], o
       adoptProviderId: providerMessageId,
     };
     byKey.set(key, entry);
-    adopted.push({ key, entry });
+    adopted.add(message.id);
     outcomes.set(key, 'applied');
   }
   const also: SQL[] = [];
